@@ -1,0 +1,299 @@
+"""Answers: what a team said, keyed by question id, read from and saved to a YAML file.
+
+Every source of answers (the interactive questionnaire, an answers file, an imported
+spreadsheet) ends up as an `Answers` and passes through `check()`, the one validator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from risk_cli import conditions, safe_yaml
+from risk_cli.errors import InputProblems, Problem
+from risk_cli.questionnaire import Question, Questionnaire
+
+MAX_TEXT = 10_000
+# XML 1.0 cannot hold these, so no spreadsheet can; tab and newline are fine.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Answer:
+    value: Any
+    note: str = ""
+
+
+@dataclass
+class Answers:
+    """A team's answers to one questionnaire version."""
+
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_sha256: str = ""
+    values: dict[str, Answer] = field(default_factory=dict)
+    assessed_on: str = ""  # ISO date: the date the register reports, so output is reproducible
+
+    @classmethod
+    def new(cls, qn: Questionnaire, today: Optional[dt.date] = None) -> "Answers":
+        return cls(qn.id, qn.version, qn.sha256, {}, (today or dt.date.today()).isoformat())
+
+    def value(self, qid: str) -> Any:
+        answer = self.values.get(qid)
+        return None if answer is None else answer.value
+
+    def plain(self) -> dict[str, Any]:
+        return {qid: a.value for qid, a in self.values.items()}
+
+
+def clean_text(value: str, where: str) -> tuple[str, Optional[str]]:
+    """Normalise line endings and refuse what a spreadsheet cannot hold. Returns (text, error)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _ILLEGAL.search(text)
+    if bad:
+        return text, f"{where} contains the control character U+{ord(bad.group()):04X}, which spreadsheets cannot hold"
+    if len(text) > MAX_TEXT:
+        return text, f"{where} is {len(text):,} characters; the limit is {MAX_TEXT:,}"
+    return text, None
+
+
+# -- reading and writing files ------------------------------------------------------------
+
+def load(path: Path | str, label: str | None = None) -> Answers:
+    """Read an answers file's structure. Checking it against a questionnaire is `check()`."""
+    doc = safe_yaml.load(path, label)
+    return from_document(doc)
+
+
+def from_document(doc: safe_yaml.Document) -> Answers:
+    data = doc.data
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise InputProblems([doc.problem((), "an answers file is a mapping with questionnaire, profile and answers")])
+    for key in data:
+        if key not in ("questionnaire", "assessed_on", "profile", "answers", "tool"):
+            problems.append(doc.problem((key,), f"unknown key '{key}' (allowed: questionnaire, assessed_on, profile, answers, tool)"))
+    ref = data.get("questionnaire")
+    qid = version = sha = ""
+    if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref.get("version"):
+        problems.append(doc.problem(("questionnaire",), "must give the questionnaire's id and version, e.g. {id: uk-public-sector-ai, version: 1.0.0}"))
+    else:
+        qid, version, sha = ref["id"], str(ref["version"]), str(ref.get("sha256") or "")
+        for key in ref:
+            if key not in ("id", "version", "sha256"):
+                problems.append(doc.problem(("questionnaire", key), f"unknown key '{key}' (allowed: id, version, sha256)"))
+    assessed_on = data.get("assessed_on") or ""
+    if assessed_on and not _is_date(str(assessed_on)):
+        problems.append(doc.problem(("assessed_on",), f"'{assessed_on}' is not a date (YYYY-MM-DD)"))
+    values: dict[str, Answer] = {}
+    for block in ("profile", "answers"):
+        raw = data.get(block)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            problems.append(doc.problem((block,), f"'{block}' must map question ids to answers"))
+            continue
+        for key, item in raw.items():
+            path = (block, key)
+            if key in values:
+                problems.append(doc.problem(path, f"question {key} is answered twice (in profile and in answers)"))
+                continue
+            if isinstance(item, dict):
+                extra = [k for k in item if k not in ("answer", "note")]
+                if extra:
+                    problems.append(doc.problem(path + (extra[0],), f"unknown key '{extra[0]}' (an answer is a value or {{answer, note}})"))
+                    continue
+                note = item.get("note")
+                if note is not None and not isinstance(note, str):
+                    note = str(note)
+                values[key] = Answer(item.get("answer"), note or "")
+            else:
+                values[key] = Answer(item)
+    if problems:
+        raise InputProblems(problems)
+    return Answers(qid, version, sha, values, str(assessed_on))
+
+
+def to_yaml(answers: Answers, qn: Questionnaire) -> str:
+    """The answers file text, in questionnaire order, profile first."""
+    import yaml
+
+    def entry(a: Answer) -> Any:
+        return {"answer": a.value, "note": a.note} if a.note else a.value
+
+    order = [q.id for q in qn.questions if q.id in answers.values]
+    order += [qid for qid in answers.values if qid not in qn.by_id]  # kept, never dropped
+    profile_ids = {q.id for q in qn.profile.questions}
+    doc = {
+        "questionnaire": {"id": answers.questionnaire_id, "version": answers.questionnaire_version,
+                          "sha256": answers.questionnaire_sha256},
+        "assessed_on": answers.assessed_on,
+        "profile": {qid: entry(answers.values[qid]) for qid in order if qid in profile_ids},
+        "answers": {qid: entry(answers.values[qid]) for qid in order if qid not in profile_ids},
+    }
+    from risk_cli import __version__
+
+    header = f"# risk-cli {__version__} answers file for {qn.title} ({qn.id} {qn.version}).\n"
+    header += "# Answers are choice ids; see `risk-cli template` or the questionnaire for the choices.\n"
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def save(answers: Answers, qn: Questionnaire, path: Path | str) -> None:
+    from risk_cli.fileio import atomic_write_text
+
+    atomic_write_text(Path(path), to_yaml(answers, qn))
+
+
+# -- checking against a questionnaire -----------------------------------------------------
+
+@dataclass
+class Visibility:
+    """Which questions applied to these answers, decided in questionnaire order."""
+
+    asked: list[str]
+    values: dict[str, Any]
+    dropped: list[str]  # answered, but the question did not apply: not scored
+
+
+def resolve(qn: Questionnaire, values: dict[str, Any]) -> Visibility:
+    """Decide which questions apply from the final answers, dropping answers to the rest."""
+    asked: list[str] = []
+    kept: dict[str, Any] = {}
+    dropped: list[str] = []
+    asked_set: set[str] = set()
+    for section in qn.sections:
+        section_on = conditions.evaluate(section.when, asked_set, kept) is not False
+        for q in section.questions:
+            on = section_on and conditions.evaluate(q.when, asked_set, kept) is not False
+            present = q.id in values and not _empty(values[q.id])
+            if on:
+                asked.append(q.id)
+                asked_set.add(q.id)
+                if present:
+                    kept[q.id] = values[q.id]
+            elif present:
+                dropped.append(q.id)
+    return Visibility(asked, kept, dropped)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def check(qn: Questionnaire, answers: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
+    """Validate answers against the questionnaire: (normalised answers, errors, warnings).
+
+    `complete` requires every question that applies and is required to be answered.
+    """
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    if answers.questionnaire_id and answers.questionnaire_id != qn.id:
+        errors.append(Problem(file, f"answers are for questionnaire '{answers.questionnaire_id}', not '{qn.id}'", where="questionnaire.id"))
+        return answers, errors, warnings
+    if answers.questionnaire_version and answers.questionnaire_version != qn.version:
+        errors.append(Problem(file, f"answers are for {qn.id} version {answers.questionnaire_version}; this questionnaire is version {qn.version}", where="questionnaire.version"))
+        return answers, errors, warnings
+    if answers.questionnaire_sha256 and answers.questionnaire_sha256 != qn.sha256:
+        warnings.append(Problem(file, f"the questionnaire's content has changed since these answers were saved (sha256 {answers.questionnaire_sha256[:12]}... is now {qn.sha256[:12]}...); checking the answers against the current content", where="questionnaire.sha256"))
+    normal: dict[str, Answer] = {}
+    for qid, answer in answers.values.items():
+        q = qn.by_id.get(qid)
+        if q is None:
+            errors.append(Problem(file, "unknown question id", where=qid))
+            continue
+        value, message = normalise(q, answer.value)
+        note, note_error = clean_text(answer.note, "the note") if answer.note else ("", None)
+        if message:
+            errors.append(Problem(file, message, where=qid))
+        elif note_error:
+            errors.append(Problem(file, note_error, where=qid))
+        else:
+            normal[qid] = Answer(value, note)
+    visible = resolve(qn, {k: a.value for k, a in normal.items()})
+    for qid in visible.dropped:
+        warnings.append(Problem(file, "answered, but the question does not apply to these answers; the answer is not scored", where=qid))
+    if complete:
+        bad = {p.where for p in errors}
+        for qid in visible.asked:
+            q = qn.by_id[qid]
+            if q.required and qid not in visible.values and qid not in bad:
+                errors.append(Problem(file, f"missing answer (required): {q.text}", where=qid))
+    result = Answers(qn.id, qn.version, qn.sha256, normal, answers.assessed_on or dt.date.today().isoformat())
+    return result, errors, warnings
+
+
+def allowed(q: Question) -> str:
+    if q.type in ("choice", "yesno", "multi"):
+        return ", ".join(q.choice_ids)
+    return {"text": "text", "number": "a number", "date": "a date YYYY-MM-DD"}[q.type]
+
+
+def normalise(q: Question, value: Any) -> tuple[Any, Optional[str]]:
+    """The answer in its canonical form, or an error message saying what is allowed."""
+    if _empty(value):
+        return None, None
+    if q.type in ("choice", "yesno"):
+        if isinstance(value, bool):
+            return value, f"true/false is not an allowed answer (allowed: {allowed(q)})"
+        if not isinstance(value, str) or value not in q.choice_ids:
+            return value, f"'{_show(value)}' is not an allowed answer (allowed: {allowed(q)})"
+        return value, None
+    if q.type == "multi":
+        items = value if isinstance(value, list) else None
+        if items is None:
+            return value, f"expected a list of choices such as [{', '.join(q.choice_ids[:2])}] (allowed: {allowed(q)})"
+        bad = [v for v in items if not isinstance(v, str) or v not in q.choice_ids]
+        if bad:
+            return value, f"'{_show(bad[0])}' is not an allowed answer (allowed: {allowed(q)})"
+        if len(set(items)) != len(items):
+            return value, "a choice is given more than once"
+        exclusive = [v for v in items if q.choice(v).exclusive]  # type: ignore[union-attr]
+        if exclusive and len(items) > 1:
+            return value, f"'{exclusive[0]}' cannot be combined with other choices"
+        return [c for c in q.choice_ids if c in items], None  # questionnaire order
+    if q.type == "text":
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            return value, "expected text"
+        text, message = clean_text(str(value), "the answer")
+        return text, message
+    if q.type == "number":
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "")) if value.strip() else None
+                if value is not None and value.is_integer():
+                    value = int(value)
+            except ValueError:
+                return value, f"'{_show(value)}' is not a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            return value, f"'{_show(value)}' is not a number"
+        if q.min is not None and value < q.min:
+            return value, f"{value} is below the minimum {q.min:g}"
+        if q.max is not None and value > q.max:
+            return value, f"{value} is above the maximum {q.max:g}"
+        return value, None
+    if q.type == "date":
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()[:10]
+        if not isinstance(value, str) or not _is_date(value):
+            return value, f"'{_show(value)}' is not a date (YYYY-MM-DD)"
+        return value, None
+    return value, f"unsupported question type {q.type}"
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.match(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

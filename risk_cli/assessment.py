@@ -1,0 +1,105 @@
+"""The assess workflow: gather answers (file or terminal), check them, score, write outputs.
+
+The CLI parses options and calls these; they hold the order of the steps and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from risk_cli import answers as answers_mod
+from risk_cli import bundled
+from risk_cli.answers import Answers
+from risk_cli.errors import ExitCode, InputProblems, Problem, RiskCliError
+from risk_cli.questionnaire import Questionnaire
+from risk_cli.scoring import Register, assess
+
+
+@dataclass
+class Outcome:
+    register: Register
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def questionnaire_for(name: Optional[str], answers: Optional[Answers]) -> Questionnaire:
+    """The questionnaire named, else the one the answers were given to, else the default."""
+    if name:
+        return bundled.resolve(name)
+    if answers is not None and answers.questionnaire_id:
+        return bundled.resolve(answers.questionnaire_id, answers.questionnaire_version)
+    return bundled.resolve(None)
+
+
+def read_answers(path: str) -> Answers:
+    return answers_mod.load(path)
+
+
+def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem]]:
+    """Validate answers; every problem at once, or the clean answers and any warnings."""
+    clean, errors, warnings = answers_mod.check(qn, raw, file, complete=complete)
+    if errors:
+        raise InputProblems(errors)
+    return clean, warnings
+
+
+def from_file(name: Optional[str], path: str) -> Outcome:
+    """Non-interactive: answers file in, scored register out."""
+    raw = read_answers(path)
+    qn = questionnaire_for(name, raw)
+    clean, warnings = checked(qn, raw, path)
+    return Outcome(assess(qn, clean), warnings)
+
+
+def rating_id(qn: Questionnaire, text: str) -> str:
+    """Accept a rating by id or label, any case."""
+    for band in qn.scoring.ratings:
+        if text.lower() in (band.id.lower(), band.label.lower()):
+            return band.id
+    allowed = ", ".join(b.id for b in qn.scoring.ratings)
+    raise RiskCliError(f"--fail-on: '{text}' is not a rating of {qn.label} (ratings: {allowed})")
+
+
+def reaches(register: Register, rating: str) -> list[str]:
+    """Risk ids whose residual rating is `rating` or worse."""
+    scoring = register.questionnaire.scoring
+    floor = scoring.rank(rating)
+    return [r.risk.id for r in register.risks if scoring.rank(r.residual_rating.id) >= floor]
+
+
+def default_register_path(register: Register) -> Path:
+    from risk_cli.fileio import free_name
+
+    slug = re.sub(r"[^a-z0-9]+", "-", register.profile("name").lower()).strip("-")[:60] or "use-case"
+    return free_name(Path(f"{slug}-risk-register.xlsx"))
+
+
+def interactive(qn: Questionnaire, save_path: Path, start: Answers, defaults: Optional[Answers], resume: bool,
+                echo: Callable[[str], None]) -> Answers:
+    """Ask in the terminal, saving after every answer. Ctrl-C propagates as KeyboardInterrupt."""
+    from risk_cli import prompting
+
+    def save(a: Answers) -> None:
+        answers_mod.save(a, qn, save_path)
+
+    answers_mod.save(start, qn, save_path)
+    return prompting.ask(qn, start, save, defaults=defaults, resume=resume, echo=echo)
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def write_register(register: Register, path: Path, force: bool) -> None:
+    from risk_cli import register_xlsx
+
+    register_xlsx.write(register, path, force=force)
+
+
+__all__ = ["ExitCode", "Outcome", "from_file", "interactive", "rating_id", "reaches", "write_register"]

@@ -1,0 +1,64 @@
+"""Find questionnaires: the ones shipped with the tool, or a file the user names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from risk_cli.errors import RiskCliError
+from risk_cli.questionnaire import Questionnaire
+
+DEFAULT_ID = "uk-public-sector-ai"
+
+
+def bundled_dir() -> Path:
+    """`risk_cli/questionnaires` when installed; the repository's `questionnaires/` in a checkout."""
+    installed = Path(__file__).resolve().parent / "questionnaires"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    version: str
+    title: str
+    path: Path
+
+
+def catalogue() -> list[Entry]:
+    """Every bundled questionnaire, by id then version."""
+    from risk_cli import loader
+
+    out = []
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        qn = loader.load(path, label=f"bundled questionnaire {path.name}")
+        out.append(Entry(qn.id, qn.version, qn.title, path))
+    return sorted(out, key=lambda e: (e.id, _version_key(e.version)))
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
+def resolve(name: str | None, version: str | None = None) -> Questionnaire:
+    """A questionnaire from a path, or a bundled one by id (newest version unless one is asked for)."""
+    from risk_cli import loader
+
+    name = name or DEFAULT_ID
+    if "@" in name and not Path(name).exists():
+        name, version = name.split("@", 1)
+    if name.endswith((".yaml", ".yml")) or Path(name).is_file() or "/" in name:
+        return loader.load(name)
+    matches = [e for e in catalogue() if e.id == name]
+    if not matches:
+        known = ", ".join(sorted({e.id for e in catalogue()})) or "none"
+        raise RiskCliError(f"no questionnaire '{name}' (bundled: {known}; or give a path to a YAML file)")
+    if version:
+        exact = [e for e in matches if e.version == version]
+        if not exact:
+            have = ", ".join(e.version for e in matches)
+            raise RiskCliError(f"questionnaire {name} version {version} is not bundled with this tool (versions: {have})")
+        return loader.load(exact[0].path)
+    return loader.load(matches[-1].path)

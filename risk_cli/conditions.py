@@ -1,0 +1,191 @@
+"""Conditions: small, safe, data-only tests on answers, evaluated with three values.
+
+A questionnaire never runs code. A condition is a tree of `All`, `Any`, `Not` and `Test`
+built from YAML, and evaluating it can only compare answers. The result is True, False or
+None (unknown: the question was asked but answered "don't know" or not answered); each
+caller decides how to read unknown, always towards caution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping, Union
+
+DONT_KNOW = "dont_know"
+
+# op -> the kinds of value it takes
+OPS = ("equals", "in", "includes", "includes_any", "at_least", "at_most", "answered")
+
+Truth = Union[bool, None]
+
+
+@dataclass(frozen=True)
+class Test:
+    question: str
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: "Condition"
+
+
+Condition = Union[Test, All, AnyOf, Not]
+
+
+def parse(raw: Any, path: tuple, errors: list[tuple[tuple, str]]) -> Condition | None:
+    """Build a condition from YAML data; structural problems go to `errors` as (path, message)."""
+    if not isinstance(raw, dict):
+        errors.append((path, "a condition must be a mapping such as {question: ID, equals: VALUE}"))
+        return None
+    if "question" in raw:
+        ops = [k for k in raw if k != "question"]
+        unknown = [k for k in ops if k not in OPS]
+        if unknown:
+            errors.append((path, f"unknown key '{unknown[0]}' in condition (allowed: question, {', '.join(OPS)})"))
+            return None
+        if len(ops) != 1:
+            errors.append((path, f"a condition on a question needs exactly one test ({', '.join(OPS)})"))
+            return None
+        op = ops[0]
+        value = raw[op]
+        qid = raw["question"]
+        if not isinstance(qid, str):
+            errors.append((path + ("question",), "question must be a question id"))
+            return None
+        if op in ("in", "includes_any"):
+            if not isinstance(value, list) or not value:
+                errors.append((path + (op,), f"'{op}' takes a non-empty list"))
+                return None
+            value = tuple(value)
+        elif op in ("at_least", "at_most"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                errors.append((path + (op,), f"'{op}' takes a number"))
+                return None
+        elif op == "answered":
+            if not isinstance(value, bool):
+                errors.append((path + (op,), "'answered' takes true or false"))
+                return None
+        elif isinstance(value, (list, dict)) or value is None:
+            errors.append((path + (op,), f"'{op}' takes a single value"))
+            return None
+        return Test(qid, op, value)
+    keys = list(raw)
+    if len(keys) != 1 or keys[0] not in ("all", "any", "not"):
+        errors.append((path, f"a condition is {{question: ...}}, {{all: [...]}}, {{any: [...]}} or {{not: ...}}; found keys {', '.join(map(str, keys)) or 'none'}"))
+        return None
+    key = keys[0]
+    if key == "not":
+        part = parse(raw["not"], path + ("not",), errors)
+        return Not(part) if part is not None else None
+    items = raw[key]
+    if not isinstance(items, list) or not items:
+        errors.append((path + (key,), f"'{key}' takes a non-empty list of conditions"))
+        return None
+    parts = [parse(item, path + (key, i), errors) for i, item in enumerate(items)]
+    if any(p is None for p in parts):
+        return None
+    return All(tuple(parts)) if key == "all" else AnyOf(tuple(parts))  # type: ignore[arg-type]
+
+
+def tests(cond: Condition | None) -> Iterator[Test]:
+    """Every question test inside a condition."""
+    if cond is None:
+        return
+    if isinstance(cond, Test):
+        yield cond
+    elif isinstance(cond, Not):
+        yield from tests(cond.part)
+    else:
+        for part in cond.parts:
+            yield from tests(part)
+
+
+def evaluate(cond: Condition | None, asked: Mapping[str, Any] | set, values: Mapping[str, Any]) -> Truth:
+    """Evaluate against the questions that were asked and their answers.
+
+    `asked` holds the ids of questions that applied; `values` the answers given to them.
+    No condition at all holds.
+    """
+    if cond is None:
+        return True
+    if isinstance(cond, Test):
+        return _test(cond, asked, values)
+    if isinstance(cond, Not):
+        inner = evaluate(cond.part, asked, values)
+        return None if inner is None else not inner
+    results = [evaluate(part, asked, values) for part in cond.parts]
+    if isinstance(cond, All):
+        if any(r is False for r in results):
+            return False
+        return None if any(r is None for r in results) else True
+    if any(r is True for r in results):
+        return True
+    return None if any(r is None for r in results) else False
+
+
+def is_unknown(value: Any) -> bool:
+    if value is None or value == DONT_KNOW:
+        return True
+    return isinstance(value, (list, tuple)) and DONT_KNOW in value
+
+
+def _test(t: Test, asked: Mapping[str, Any] | set, values: Mapping[str, Any]) -> Truth:
+    if t.question not in asked:
+        return False  # the question did not apply, so nothing about it holds
+    value = values.get(t.question)
+    if t.op == "answered":
+        has = value is not None and value != [] and value != ""
+        return has == t.value
+    if is_unknown(value):
+        return None
+    if t.op == "equals":
+        return value == t.value
+    if t.op == "in":
+        return value in t.value
+    if t.op == "includes":
+        return t.value in value
+    if t.op == "includes_any":
+        return any(v in value for v in t.value)
+    if t.op == "at_least":
+        return value >= t.value
+    if t.op == "at_most":
+        return value <= t.value
+    raise ValueError(f"unknown condition op {t.op}")  # parse() never builds one
+
+
+def describe(cond: Condition | None, labels: Mapping[str, str] | None = None) -> str:
+    """A short human reading, for 'answer only if ...' notes in templates."""
+    if cond is None:
+        return "always"
+    if isinstance(cond, Test):
+        q = cond.question
+        show = (lambda v: (labels or {}).get(f"{q}={v}", str(v)))
+        if cond.op == "equals":
+            return f"{q} is {show(cond.value)}"
+        if cond.op == "in":
+            return f"{q} is {' or '.join(show(v) for v in cond.value)}"
+        if cond.op == "includes":
+            return f"{q} includes {show(cond.value)}"
+        if cond.op == "includes_any":
+            return f"{q} includes {' or '.join(show(v) for v in cond.value)}"
+        if cond.op == "at_least":
+            return f"{q} is at least {cond.value}"
+        if cond.op == "at_most":
+            return f"{q} is at most {cond.value}"
+        return f"{q} is {'answered' if cond.value else 'not answered'}"
+    if isinstance(cond, Not):
+        return f"not ({describe(cond.part, labels)})"
+    joiner = " and " if isinstance(cond, All) else " or "
+    return joiner.join(f"({describe(p, labels)})" if not isinstance(p, Test) else describe(p, labels) for p in cond.parts)

@@ -1,0 +1,63 @@
+"""Exit codes and the errors that carry them, so every failure ends as one clear line."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Documented exit codes: pipelines branch on these, so never renumber them."""
+
+    OK = 0
+    FAIL_ON = 1  # a residual risk reached the --fail-on rating
+    BAD_INPUT = 2  # bad input, bad usage, or an output that cannot be written; nothing written
+    SOME_INPUTS_BAD = 3  # batch or portfolio: some inputs were bad and skipped
+    INTERNAL = 70  # a bug in risk-cli: please report it
+    INTERRUPTED = 130  # Ctrl-C
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and exactly where it is."""
+
+    file: str
+    message: str
+    where: str = ""  # a path inside the file, a sheet!cell or a question id
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        if self.where:
+            return f"{place}: {self.where}: {self.message}"
+        return f"{place}: {self.message}"
+
+
+class RiskCliError(Exception):
+    """An error the user can act on. The CLI prints it as one line (or one per problem)."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class InputProblems(RiskCliError):
+    """Every problem found in an input, reported together so a user can fix them at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]

@@ -1,0 +1,90 @@
+"""Safe output: every file is written to a temporary file beside it, then renamed into place.
+
+A crash, a kill or a full disk mid-write therefore never leaves a half-written file, and a
+previous file at the path survives intact. Without `force`, an existing file is never
+replaced, even by a second run racing this one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from risk_cli.errors import RiskCliError
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Fail early, before any work, if `path` cannot or must not be written."""
+    if path.is_dir():
+        raise RiskCliError(f"{path}: is a directory; give a file name")
+    if path.exists() and not force:
+        raise RiskCliError(f"{path}: already exists; use --force to replace it")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise RiskCliError(f"{path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise RiskCliError(f"{path}: cannot write in the folder {parent} (permission denied)")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) -> None:
+    """Call `write(tmp)` to fill a temporary file, then move it to `path` in one step."""
+    path = Path(path)
+    check_writable(path, force)
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    except OSError as exc:
+        raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str, force: bool = True) -> None:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"), force)
+
+
+def atomic_write_bytes(path: Path, data: bytes, force: bool = True) -> None:
+    atomic_write(path, lambda tmp: tmp.write_bytes(data), force)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put `tmp` at `path` only if nothing is there, atomically (a racing run cannot clobber it)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise RiskCliError(f"{path}: already exists; use --force to replace it") from None
+    except OSError:
+        # no hard links on this file system: check, then rename (a small race window remains)
+        if path.exists():
+            raise RiskCliError(f"{path}: already exists; use --force to replace it") from None
+        os.replace(tmp, path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def free_name(path: Path) -> Path:
+    """`path`, or `name-2.ext`, `name-3.ext`... whichever does not exist yet."""
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1

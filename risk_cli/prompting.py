@@ -1,0 +1,254 @@
+"""The interactive questionnaire: the only module that calls questionary.
+
+Keeping every prompt behind `ask()` and `confirm()` means the rest of the tool works on
+plain `Answers`, and tests can replace these two functions with a list of answers.
+questionary and prompt_toolkit are imported inside the functions, so `risk-cli --help`
+and every non-interactive command start without loading them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any, Callable, Optional
+
+from risk_cli.answers import Answer, Answers, clean_text, normalise, resolve
+from risk_cli.questionnaire import Question, Questionnaire
+
+BACK_LABEL = "↩ Back to the previous question"
+NOTE_LABEL = "✎ Add a note to this answer"
+SKIP_LABEL = "○ Leave unanswered"
+GO_BACK = "<"  # typed alone in a text, number or date question
+WIDTH = 78  # fits an 80-column terminal
+
+# Values of the extra list entries; choice ids are lower case words, so these never clash.
+_BACK, _NOTE, _SKIP = "<back>", "<note>", "<skip>"
+
+Echo = Callable[[str], None]
+
+
+def ask(
+    qn: Questionnaire,
+    answers: Answers,
+    save: Callable[[Answers], None],
+    defaults: Optional[Answers] = None,
+    resume: bool = False,
+    echo: Echo = print,
+) -> Answers:
+    """Ask every applicable question in order, saving after each answer.
+
+    `answers` is changed in place so that Ctrl-C (KeyboardInterrupt, not caught here)
+    loses nothing already saved. Which questions apply is recomputed after every answer,
+    because an answer can switch later questions on or off. With `resume`, only questions
+    without an answer are asked (going back still reaches answered ones).
+    """
+    asked = _applicable(qn, answers)
+    if resume:
+        current = next((q for q in asked if not _answered(q, answers)), None)
+    else:
+        current = asked[0] if asked else None
+    if current is not None and current.id == asked[0].id and qn.description:
+        echo(_wrap(qn.description))
+    while current is not None:
+        asked = _applicable(qn, answers)
+        ids = [q.id for q in asked]
+        if current.id not in ids:  # cannot happen (conditions name earlier questions); be safe
+            current = next((q for q in asked if q.number >= current.number), None)
+            continue
+        pos = ids.index(current.id)
+        before = answers.values.get(current.id) or (defaults.values.get(current.id) if defaults else None)
+        _header(qn, asked, pos, before, echo)
+        result = _ask_question(current, before, first=pos == 0)
+        if result is None:
+            current = asked[pos - 1]
+            continue
+        answers.values[current.id] = result
+        save(answers)
+        later = [q for q in _applicable(qn, answers) if q.number > current.number]
+        if resume:
+            later = [q for q in later if not _answered(q, answers)]
+        current = later[0] if later else None
+    return answers
+
+
+def confirm(message: str, default: bool = False) -> bool:
+    """A yes/no confirmation; Ctrl-C raises KeyboardInterrupt for the CLI to handle."""
+    import questionary
+
+    return bool(questionary.confirm(message, default=default).unsafe_ask())
+
+
+# -- walking the questionnaire ------------------------------------------------------------
+
+def _applicable(qn: Questionnaire, answers: Answers) -> list[Question]:
+    """The questions that apply to the answers so far, in questionnaire order."""
+    visible = resolve(qn, {qid: a.value for qid, a in answers.values.items()})
+    return [qn.by_id[qid] for qid in visible.asked]
+
+
+def _answered(q: Question, answers: Answers) -> bool:
+    """Seen already: answered, or an optional question deliberately left empty."""
+    answer = answers.values.get(q.id)
+    if answer is None:
+        return False
+    return not q.required or answer.value not in (None, "", [])
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Wrap each paragraph to the terminal width, keeping blank lines between them."""
+    paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent,
+                                     subsequent_indent=indent) for p in paragraphs)
+
+
+def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional[Answer], echo: Echo) -> None:
+    """Where the user is, why the question is asked, and where the question comes from."""
+    q = asked[pos]
+    sections = list(dict.fromkeys(x.section for x in asked))
+    section = qn.section_of[q.id]
+    echo("")
+    echo(textwrap.fill(f"Section {sections.index(q.section) + 1} of {len(sections)}: {section.title}"
+                       f" · question {pos + 1} of {len(asked)}", WIDTH, subsequent_indent="  "))
+    if section.description and (pos == 0 or asked[pos - 1].section != q.section):
+        echo(_wrap(section.description))
+    if q.help:
+        echo(_wrap(q.help, "  "))
+    titles = [qn.sources[s].title if s in qn.sources else s for s in q.sources]
+    if titles:
+        echo(_wrap(("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles), "  "))
+    if before is not None and before.note:
+        echo(_wrap(f"Note: {before.note}", "  "))
+
+
+def _ask_question(q: Question, before: Optional[Answer], first: bool) -> Optional[Answer]:
+    """Ask one question until it is answered; None means the user wants to go back."""
+    note = before.note if before else ""
+    value = _usable(q, before.value) if before else None
+    while True:
+        if q.type in ("choice", "yesno"):
+            action, picked = _select(q, value, first, has_value=before is not None)
+        elif q.type == "multi":
+            action, picked = _checkbox(q, value, first)
+        else:
+            action, picked = _text(q, value, first)
+        if action == "back":
+            return None
+        if action == "note":
+            note = _note(note)
+            value = picked
+            continue
+        return Answer(picked, note)
+
+
+def _usable(q: Question, value: Any) -> Any:
+    """A stored or previous answer in canonical form, or None if it no longer fits."""
+    value, error = normalise(q, value)
+    return None if error else value
+
+
+# -- one helper per widget ----------------------------------------------------------------
+
+def _extras(q: Question, first: bool, has_skip: bool) -> list[Any]:
+    """The entries after a list's real choices: skip, note and back."""
+    import questionary
+
+    extras: list[Any] = [questionary.Separator()]
+    if has_skip:
+        extras.append(questionary.Choice(SKIP_LABEL, _SKIP))
+    extras.append(questionary.Choice(NOTE_LABEL, _NOTE))
+    if not first:
+        extras.append(questionary.Choice(BACK_LABEL, _BACK))
+    return extras
+
+
+def _select(q: Question, value: Any, first: bool, has_value: bool) -> tuple[str, Any]:
+    """`choice` and `yesno`: one choice id, with skip (if optional), note and back entries."""
+    import questionary
+
+    choices = [questionary.Choice(c.label, c.id, description=c.help or None) for c in q.choices]
+    choices += _extras(q, first, has_skip=not q.required)
+    default = value if value in q.choice_ids else (_SKIP if has_value and not q.required else None)
+    picked = questionary.select(q.text, choices=choices, default=default).unsafe_ask()
+    if picked == _BACK:
+        return "back", None
+    if picked == _NOTE:
+        return "note", value
+    return "answer", None if picked == _SKIP else picked
+
+
+def _checkbox(q: Question, value: Any, first: bool) -> tuple[str, Any]:
+    """`multi`: a list of choice ids; an exclusive choice (such as don't know) stands alone."""
+    import questionary
+
+    ticked = set(value or ())
+    choices = [questionary.Choice(c.label, c.id, checked=c.id in ticked, description=c.help or None)
+               for c in q.choices]
+    choices += _extras(q, first, has_skip=False)
+
+    def validate(ids: list[str]) -> bool | str:
+        if _BACK in ids or _NOTE in ids:
+            return True
+        alone = [c for c in q.choices if c.exclusive and c.id in ids]
+        if alone and len(ids) > 1:
+            return f"'{alone[0].label}' cannot be combined with other choices"
+        if not ids and q.required:
+            return "Tick at least one choice (Space ticks, Enter confirms)"
+        return True
+
+    instruction = "(Space ticks, Enter confirms" + (")" if q.required else "; none ticked skips it)")
+    ids = questionary.checkbox(q.text, choices=choices, validate=validate,
+                               instruction=instruction).unsafe_ask()
+    if _BACK in ids:
+        return "back", None
+    real = [c for c in q.choice_ids if c in ids]  # questionnaire order
+    if _NOTE in ids:
+        return "note", real
+    return "answer", real or None
+
+
+def _text(q: Question, value: Any, first: bool) -> tuple[str, Any]:
+    """`text`, `number` and `date`: typed, checked by the same `normalise()` as files."""
+    import questionary
+
+    def validate(typed: str) -> bool | str:
+        if typed.strip() == GO_BACK:
+            return True if not first else "This is the first question: there is nothing to go back to"
+        checked, error = normalise(q, typed.strip())
+        if error:
+            return error
+        if checked is None and q.required:
+            return "An answer is needed"
+        return True
+
+    instruction = _text_instruction(q, first)
+    default = "" if value is None else str(value)
+    typed = questionary.text(q.text, default=default, validate=validate,
+                             instruction=instruction).unsafe_ask()
+    if typed.strip() == GO_BACK:
+        return "back", None
+    return "answer", normalise(q, typed.strip())[0]
+
+
+def _text_instruction(q: Question, first: bool) -> str:
+    """Say what is expected and how to skip or go back, in a few words."""
+    parts = {"number": ["a number"], "date": ["YYYY-MM-DD"]}.get(q.type, [])
+    if q.type == "number" and q.min is not None:
+        parts.append(f"at least {q.min:g}")
+    if q.type == "number" and q.max is not None:
+        parts.append(f"at most {q.max:g}")
+    if not q.required:
+        parts.append("Enter alone skips")
+    if not first:
+        parts.append(f"{GO_BACK} alone goes back")
+    return f"({'; '.join(parts)})" if parts else ""
+
+
+def _note(note: str) -> str:
+    """Ask for the note kept with an answer; an empty note removes it."""
+    import questionary
+
+    def validate(typed: str) -> bool | str:
+        return clean_text(typed, "the note")[1] or True
+
+    typed = questionary.text("Note for this answer:", default=note, validate=validate,
+                             instruction="(Enter saves; empty removes the note)").unsafe_ask()
+    return clean_text(typed.strip(), "the note")[0]

@@ -1,0 +1,374 @@
+"""The Excel risk register: the workbook a UK risk manager and assurance board receive.
+
+Sheets: Summary, Risk register, Actions, Responses, About, and a hidden data sheet holding
+the answers file so the register can be imported and re-assessed later. Scores are written
+as values, never formulas: a spreadsheet's score is never trusted on import anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+from risk_cli import __version__
+from risk_cli.answers import to_yaml
+from risk_cli.scoring import Register, ScoredRisk, display
+from risk_cli.xlsx import (
+    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, header_row, heat_map, put,
+    rating_formats, save, table, widths,
+)
+
+SUMMARY, REGISTER, ACTIONS, RESPONSES, ABOUT, DATA = (
+    "Summary", "Risk register", "Actions", "Responses", "About", "risk-cli data")
+
+REGISTER_COLUMNS = [
+    ("Risk ID", 13), ("Category", 13), ("AI sub-category", 18), ("Title", 32),
+    ("Description (cause, event, effect)", 60), ("Inherent likelihood", 11), ("Inherent impact", 11),
+    ("Inherent score", 10), ("Inherent rating", 11), ("Why this score", 40), ("Existing controls", 40),
+    ("Residual likelihood", 11), ("Residual impact", 11), ("Residual score", 10), ("Residual rating", 11),
+    ("Risk appetite", 12), ("Within appetite", 12), ("Target score", 10), ("Treatment", 12),
+    ("Planned actions", 50), ("Risk owner", 20), ("Action owner", 20), ("Target date", 12),
+    ("Proximity", 14), ("Trend", 9), ("Escalation level", 14), ("Status", 11), ("Date raised", 12),
+    ("Last reviewed", 12), ("Next review", 12), ("NAO barrier", 22), ("Framework references", 36),
+    ("Unknown answers to find out", 30), ("Notes", 30),
+]
+ACTION_COLUMNS = [
+    ("Action ID", 22), ("Priority", 9), ("Action", 60), ("Treats risks", 18), ("Kind", 11),
+    ("Source", 30), ("Action owner", 20), ("Due date", 12), ("Status", 13), ("Notes", 30),
+]
+RESPONSE_COLUMNS = [
+    ("No.", 6), ("Section", 24), ("Question ID", 28), ("Question", 60), ("Answer", 40),
+    ("Answer IDs", 22), ("Note", 36), ("Status", 16), ("Sources", 40),
+]
+TREATMENTS = ["Tolerate", "Treat", "Transfer", "Terminate"]
+RISK_STATUSES = ["Open", "Closed", "Escalated", "Realised"]
+TRENDS = ["New", "Up", "Down", "Same"]
+ACTION_STATUSES = ["Not started", "In progress", "Done", "Not needed"]
+PROXIMITY = {"idea": "Over 12 months", "discovery": "6-12 months", "alpha": "3-6 months",
+             "beta": "Under 3 months", "live": "Under 3 months"}
+
+
+def write(register: Register, path: Path, force: bool = False) -> None:
+    """Build the workbook and write it atomically."""
+    save(build(register), path, force)
+
+
+def build(register: Register) -> Workbook:
+    wb = Workbook()
+    summary_sheet(wb.active, register)
+    register_sheet(wb.create_sheet(REGISTER), register)
+    actions_sheet(wb.create_sheet(ACTIONS), register)
+    responses_sheet(wb.create_sheet(RESPONSES), register)
+    about_sheet(wb.create_sheet(ABOUT), register)
+    data_sheet(wb.create_sheet(DATA), register)
+    return wb
+
+
+def generated_at() -> str:
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def escalation(register: Register, sr: ScoredRisk) -> str:
+    top = register.questionnaire.scoring.ratings[-1].id
+    if sr.residual_rating.id == top:
+        return "Department"
+    if sr.breach:
+        return "Directorate"
+    return "Project"
+
+
+def target_date(register: Register, sr: ScoredRisk) -> str:
+    if not sr.breach:
+        return ""
+    dues = [a.due for a in register.actions if sr.risk.id in a.risks and a.priority in ("must", "should")]
+    return max(dues) if dues else ""
+
+
+# -- sheets ------------------------------------------------------------------------------
+
+def summary_sheet(ws: Any, register: Register) -> None:
+    ws.title = SUMMARY
+    qn = register.questionnaire
+    scoring = qn.scoring
+    widths(ws, [30, 16, 16, 16, 16, 16, 40])
+    put(ws, 1, 1, f"AI use case risk register: {register.profile('name')}", font=TITLE)
+    tier = register.tier.level
+    rows = [
+        ("Use case", register.profile("name")), ("Organisation", register.profile("organisation")),
+        ("Senior responsible owner", register.profile("owner")), ("Phase", register.profile("phase")),
+        ("Assessed on", as_date(register.assessed_on)), ("Next review", as_date(register.next_review)),
+        ("Questionnaire", f"{qn.title} ({qn.id} {qn.version})"),
+    ]
+    r = 3
+    for label, value in rows:
+        put(ws, r, 1, label, font=BOLD)
+        put(ws, r, 2, value)
+        r += 1
+    r += 1
+    put(ws, r, 1, "Assurance tier", font=SUBTITLE)
+    r += 1
+    for label, value in [("Tier", tier.label), ("Who approves", tier.approver),
+                         ("Review", f"Every {tier.review_months} months")]:
+        put(ws, r, 1, label, font=BOLD)
+        put(ws, r, 2, value)
+        r += 1
+    put(ws, r, 1, "Assessments required", font=BOLD)
+    for item in tier.assessments:
+        put(ws, r, 2, item)
+        r += 1
+    put(ws, r, 1, "Why this tier", font=BOLD)
+    for reason in register.tier.reasons:
+        put(ws, r, 2, reason)
+        r += 1
+    r += 1
+    put(ws, r, 1, "Risks by rating", font=SUBTITLE)
+    header_row(ws, r + 1, ["Rating", "Inherent", "Residual"])
+    inherent, residual = register.counts(residual=False), register.counts()
+    r += 2
+    for band in reversed(scoring.ratings):
+        put(ws, r, 1, band.label, fill_=fill(band.colour), border=True)
+        put(ws, r, 2, inherent[band.id], border=True)
+        put(ws, r, 3, residual[band.id], border=True)
+        r += 1
+    put(ws, r, 1, "Total", font=BOLD, border=True)
+    put(ws, r, 2, len(register.risks), font=BOLD, border=True)
+    put(ws, r, 3, len(register.risks), font=BOLD, border=True)
+    r += 2
+    grid_inherent: dict[tuple[int, int], int] = {}
+    grid_residual: dict[tuple[int, int], int] = {}
+    for sr in register.risks:
+        grid_inherent[(sr.likelihood, sr.impact)] = grid_inherent.get((sr.likelihood, sr.impact), 0) + 1
+        key = (sr.residual_likelihood, sr.residual_impact)
+        grid_residual[key] = grid_residual.get(key, 0) + 1
+    r = heat_map(ws, r, 1, "Inherent risk heat map (number of risks)", grid_inherent, scoring)
+    r = heat_map(ws, r, 1, "Residual risk heat map (number of risks)", grid_residual, scoring)
+
+    put(ws, r, 1, "Residual risks above appetite", font=SUBTITLE)
+    r += 1
+    if register.breaches:
+        header_row(ws, r, ["Risk ID", "Category", "Residual score", "Appetite", "Appetite max", "Escalate to", "Title"])
+        for sr in register.breaches:
+            r += 1
+            values = [sr.risk.id, scoring.category(sr.risk.category).label, sr.residual_score,
+                      sr.appetite.label, sr.appetite.max_score, escalation(register, sr), sr.risk.title]
+            for c, v in enumerate(values, start=1):
+                put(ws, r, c, v, border=True)
+    else:
+        put(ws, r, 1, "None: every residual risk is within the risk appetite for its category.")
+    r += 2
+    put(ws, r, 1, "Mandatory checks", font=SUBTITLE)
+    r += 1
+    if register.checks:
+        header_row(ws, r, ["Check", "Status", "", "", "", "", "Legal or policy basis"])
+        for cr in register.checks:
+            r += 1
+            put(ws, r, 1, cr.check.title, border=True, align=WRAP)
+            put(ws, r, 2, "Done" if cr.done else "Outstanding", border=True,
+                fill_=fill("C6EFCE" if cr.done else "FFC7CE"))
+            put(ws, r, 7, cr.check.basis, border=True, align=WRAP)
+    else:
+        put(ws, r, 1, "None of the mandatory checks applies to these answers.")
+    r += 2
+    put(ws, r, 1, "Delivery barriers (NAO, Use of AI in government, 2024)", font=SUBTITLE)
+    r += 1
+    header_row(ws, r, ["Barrier", "Reported here", "", "", "", "", "Share of bodies in the NAO's 2023 survey"])
+    for br in register.barriers:
+        r += 1
+        put(ws, r, 1, br.barrier.title, border=True, align=WRAP)
+        put(ws, r, 2, "Yes" if br.reported else "No", border=True, fill_=fill("FFEB9C") if br.reported else None)
+        put(ws, r, 7, br.barrier.nao_share, border=True, align=WRAP)
+    r += 2
+    if register.unanswered:
+        put(ws, r, 1, "Questions not answered (scored cautiously)", font=SUBTITLE)
+        for qid in register.unanswered:
+            r += 1
+            put(ws, r, 1, qid)
+            put(ws, r, 2, qn.by_id[qid].text)
+        r += 2
+    put(ws, r, 1, f"Generated by risk-cli {__version__}. See the About sheet for how scores are worked out.", font=None)
+    ws.sheet_view.showGridLines = False
+
+
+def register_sheet(ws: Any, register: Register) -> None:
+    qn = register.questionnaire
+    scoring = qn.scoring
+    header_row(ws, 1, [name for name, _ in REGISTER_COLUMNS])
+    widths(ws, [w for _, w in REGISTER_COLUMNS])
+    owner = register.profile("owner")
+    phase = register.values.get("profile.phase")
+    barriers = {b.id: b for b in qn.barriers}
+    for row, sr in enumerate(register.risks, start=2):
+        risk = sr.risk
+        actions = [a for a in register.actions if risk.id in a.risks]
+        barrier = barriers.get(risk.barrier)
+        values = [
+            risk.id, scoring.category(risk.category).label, risk.subcategory, risk.title, risk.description,
+            sr.likelihood, sr.impact, sr.score, sr.rating.label, "\n".join(sr.because) or "Base score for this risk",
+            "\n".join(c.text for c in sr.controls) or "None reported",
+            sr.residual_likelihood, sr.residual_impact, sr.residual_score, sr.residual_rating.label,
+            f"{sr.appetite.label} (up to {sr.appetite.max_score})", "No" if sr.breach else "Yes", sr.target_score,
+            "Treat" if sr.breach else "Tolerate",
+            "\n".join(f"{a.id} ({a.priority}): {a.text}" for a in actions), owner, risk.owner,
+            as_date(target_date(register, sr)), PROXIMITY.get(phase or "", ""), "New", escalation(register, sr),
+            "Open", as_date(register.assessed_on), as_date(register.assessed_on), as_date(register.next_review),
+            f"{barrier.title} (NAO: {barrier.nao_share})" if barrier else "", "\n".join(risk.references),
+            "\n".join(sr.unknowns), "",
+        ]
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value, align=WRAP)
+    last = max(2, len(register.risks) + 1)
+    table(ws, "RiskRegister", 1, len(REGISTER_COLUMNS), len(register.risks))
+    ws.freeze_panes = "B2"
+    col = {name: i for i, (name, _) in enumerate(REGISTER_COLUMNS, start=1)}
+    from openpyxl.utils import get_column_letter as letter
+
+    for name in ("Inherent rating", "Residual rating"):
+        rating_formats(ws, f"{letter(col[name])}2:{letter(col[name])}{last}", scoring.ratings)
+    dropdown(ws, TREATMENTS, f"{letter(col['Treatment'])}2:{letter(col['Treatment'])}{last + 200}", "Tolerate, treat, transfer or terminate")
+    dropdown(ws, RISK_STATUSES, f"{letter(col['Status'])}2:{letter(col['Status'])}{last + 200}")
+    dropdown(ws, TRENDS, f"{letter(col['Trend'])}2:{letter(col['Trend'])}{last + 200}")
+    ws.row_dimensions[1].height = 45
+
+
+def actions_sheet(ws: Any, register: Register) -> None:
+    header_row(ws, 1, [name for name, _ in ACTION_COLUMNS])
+    widths(ws, [w for _, w in ACTION_COLUMNS])
+    sources = register.questionnaire.sources
+    kinds = {"risk": "Risk action", "find-out": "Find out", "check": "Mandatory check"}
+    for row, action in enumerate(register.actions, start=2):
+        src = sources.get(action.source)
+        values = [action.id, action.priority.capitalize(), action.text, ", ".join(action.risks),
+                  kinds[action.kind], src.title if src else action.source, "", as_date(action.due), "Not started", ""]
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value, align=WRAP)
+    last = max(2, len(register.actions) + 1)
+    table(ws, "Actions", 1, len(ACTION_COLUMNS), len(register.actions))
+    ws.freeze_panes = "B2"
+    dropdown(ws, ACTION_STATUSES, f"I2:I{last + 200}")
+    dropdown(ws, ["Must", "Should", "Could"], f"B2:B{last + 200}")
+
+
+def responses_sheet(ws: Any, register: Register) -> None:
+    qn = register.questionnaire
+    header_row(ws, 1, [name for name, _ in RESPONSE_COLUMNS])
+    widths(ws, [w for _, w in RESPONSE_COLUMNS])
+    asked, dropped = set(register.asked), set(register.dropped)
+    row = 1
+    for q in qn.questions:
+        if q.id not in asked and q.id not in dropped:
+            continue
+        row += 1
+        raw = register.answers.value(q.id)
+        if q.id in dropped:
+            status = "Not applicable (answer not scored)"
+        elif raw is None:
+            status = "Not answered"
+        elif raw == "dont_know" or (isinstance(raw, list) and "dont_know" in raw):
+            status = "Don't know"
+        else:
+            status = "Answered"
+        ids = "; ".join(raw) if isinstance(raw, list) else (raw if q.type in ("choice", "yesno") and raw else "")
+        note = register.answers.values[q.id].note if q.id in register.answers.values else ""
+        values = [q.number, qn.section_of[q.id].title, q.id, q.text, display(q, raw), ids, note, status,
+                  "; ".join(qn.sources[s].title if s in qn.sources else s for s in q.sources)]
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value, align=WRAP, fill_=GREY_FILL if q.id in dropped else None)
+    table(ws, "Responses", 1, len(RESPONSE_COLUMNS), row - 1)
+    ws.freeze_panes = "D2"
+
+
+def about_sheet(ws: Any, register: Register) -> None:
+    qn = register.questionnaire
+    s = qn.scoring
+    widths(ws, [28, 14, 14, 70])
+    put(ws, 1, 1, "About this register", font=TITLE)
+    rows: list[tuple[str, Any]] = [
+        ("Tool", f"risk-cli {__version__}"), ("Questionnaire", qn.title), ("Questionnaire id", qn.id),
+        ("Questionnaire version", qn.version), ("Questionnaire SHA-256", qn.sha256),
+        ("Assessed on", as_date(register.assessed_on)), ("Generated", generated_at()),
+    ]
+    r = 3
+    for label, value in rows:
+        put(ws, r, 1, label, font=BOLD)
+        put(ws, r, 2, value)
+        r += 1
+    r += 1
+    put(ws, r, 1, "How the scores are worked out", font=SUBTITLE)
+    method = [
+        "Each risk follows HM Treasury's Orange Book convention: likelihood (1-5) x impact (1-5) gives a score from 1 to 25.",
+        "Inherent likelihood and impact start from the risk's base value; each answer that makes the risk more likely or more serious adds points; some answers set a minimum. Both are capped at 1 to 5. The 'Why this score' column lists every rule that applied.",
+        "Residual scores subtract the effect of the controls the team reported as in place (the 'Existing controls' column); neither likelihood nor impact goes below 1.",
+        "A 'Don't know' or missing answer is never treated as safe: it counts towards raising a risk or score, never as a control, and adds an action to find out.",
+        "A residual score above the appetite for the risk's category is outside appetite: treat it and escalate it. The target score is the appetite limit.",
+        "Answers to questions that did not apply (because of an earlier answer) are not scored. Scores are recomputed by risk-cli on every run; a score typed into this workbook is never read back.",
+        "Escalation level: Department when the residual rating is the highest band; Directorate when outside appetite; otherwise Project. Proximity follows the delivery phase. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
+    ]
+    for line in method:
+        r += 1
+        put(ws, r, 1, line, align=WRAP)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        ws.row_dimensions[r].height = 45
+    r += 2
+    put(ws, r, 1, "Rating bands", font=SUBTITLE)
+    header_row(ws, r + 1, ["Rating", "From score", "To score"])
+    r += 1
+    for band in s.ratings:
+        r += 1
+        put(ws, r, 1, band.label, fill_=fill(band.colour), border=True)
+        put(ws, r, 2, band.min, border=True)
+        put(ws, r, 3, band.max, border=True)
+    r += 2
+    put(ws, r, 1, "Risk appetite by category", font=SUBTITLE)
+    header_row(ws, r + 1, ["Category", "Appetite", "Max residual score"])
+    r += 1
+    for cat in s.categories:
+        r += 1
+        level = s.appetite(cat.id)
+        put(ws, r, 1, cat.label, border=True)
+        put(ws, r, 2, level.label, border=True)
+        put(ws, r, 3, level.max_score, border=True)
+    for title, scale in (("Likelihood", s.likelihood), ("Impact", s.impact)):
+        r += 2
+        put(ws, r, 1, f"{title} scale", font=SUBTITLE)
+        header_row(ws, r + 1, ["Level", "Value", "", "Meaning"])
+        r += 1
+        for level in scale:
+            r += 1
+            put(ws, r, 1, level.label, border=True)
+            put(ws, r, 2, level.value, border=True)
+            put(ws, r, 4, level.description, border=True, align=WRAP)
+    r += 2
+    put(ws, r, 1, "Assurance tiers", font=SUBTITLE)
+    header_row(ws, r + 1, ["Tier", "Review (months)", "", "Who approves; assessments required"])
+    r += 1
+    for t in s.tier_levels:
+        r += 1
+        put(ws, r, 1, t.label, border=True)
+        put(ws, r, 2, t.review_months, border=True)
+        put(ws, r, 4, f"{t.approver}; " + "; ".join(t.assessments), border=True, align=WRAP)
+    r += 2
+    put(ws, r, 1, "Sources", font=SUBTITLE)
+    for src in qn.sources.values():
+        r += 1
+        put(ws, r, 1, src.title, align=Alignment(wrap_text=False))
+        put(ws, r, 4, src.url)
+
+
+def data_sheet(ws: Any, register: Register) -> None:
+    """The answers file, hidden, so `risk-cli import` can re-read exactly what was answered."""
+    text = to_yaml(register.answers, register.questionnaire)
+    put(ws, 1, 1, "risk-cli answers (do not edit)")
+    put(ws, 1, 2, "format")
+    put(ws, 1, 3, 1)
+    chunk = 30_000
+    for i in range(0, max(len(text), 1), chunk):
+        put(ws, 2 + i // chunk, 1, text[i:i + chunk])
+    ws.sheet_state = "hidden"

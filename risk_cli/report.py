@@ -1,0 +1,65 @@
+"""Terminal and machine-readable views of a register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from risk_cli import __version__
+from risk_cli.scoring import Register
+
+
+def to_dict(register: Register) -> dict[str, Any]:
+    """The JSON result for pipelines: stable keys, ids rather than labels where both exist."""
+    qn = register.questionnaire
+    return {
+        "tool": {"name": "risk-cli", "version": __version__},
+        "questionnaire": {"id": qn.id, "version": qn.version, "sha256": qn.sha256},
+        "use_case": {k: register.profile(k) for k in ("name", "organisation", "owner", "phase")},
+        "assessed_on": register.assessed_on,
+        "tier": {"level": register.tier.level.level, "label": register.tier.level.label,
+                 "approver": register.tier.level.approver, "assessments": list(register.tier.level.assessments),
+                 "review_months": register.tier.level.review_months, "reasons": list(register.tier.reasons)},
+        "counts": {"inherent": register.counts(residual=False), "residual": register.counts()},
+        "risks": [
+            {"id": r.risk.id, "category": r.risk.category, "title": r.risk.title,
+             "inherent": {"likelihood": r.likelihood, "impact": r.impact, "score": r.score, "rating": r.rating.id},
+             "residual": {"likelihood": r.residual_likelihood, "impact": r.residual_impact,
+                          "score": r.residual_score, "rating": r.residual_rating.id},
+             "appetite": {"level": r.appetite.id, "max_score": r.appetite.max_score, "breach": r.breach},
+             "because": list(r.because), "controls": [c.text for c in r.controls], "unknowns": list(r.unknowns)}
+            for r in register.risks
+        ],
+        "actions": [{"id": a.id, "priority": a.priority, "text": a.text, "risks": list(a.risks), "kind": a.kind,
+                     "due": a.due} for a in register.actions],
+        "checks": [{"id": c.check.id, "title": c.check.title, "done": c.done} for c in register.checks],
+        "barriers": [{"id": b.barrier.id, "reported": b.reported, "nao_share": b.barrier.nao_share}
+                     for b in register.barriers],
+        "unanswered": list(register.unanswered),
+        "dropped": list(register.dropped),
+    }
+
+
+def summary_text(register: Register, top: int = 10) -> str:
+    """A short terminal summary: tier, counts, worst residual risks, checks."""
+    from tabulate import tabulate
+
+    qn = register.questionnaire
+    tier = register.tier.level
+    lines = [f"{register.profile('name')} ({register.profile('organisation')})",
+             f"Assurance tier: {tier.label} - approved by {tier.approver}; review every {tier.review_months} months"]
+    lines += [f"  because: {reason}" for reason in register.tier.reasons]
+    inherent, residual = register.counts(residual=False), register.counts()
+    rows = [[b.label, inherent[b.id], residual[b.id]] for b in reversed(qn.scoring.ratings)]
+    lines += ["", tabulate(rows, headers=["Rating", "Inherent", "Residual"], tablefmt="simple")]
+    worst = register.by_residual()[:top]
+    if worst:
+        rows = [[r.risk.id, r.risk.title[:48], f"{r.residual_score} {r.residual_rating.label}",
+                 "ABOVE" if r.breach else "within"] for r in worst]
+        lines += ["", f"Highest residual risks (top {len(worst)} of {len(register.risks)}):",
+                  tabulate(rows, headers=["Risk", "Title", "Residual", "Appetite"], tablefmt="simple")]
+    if register.checks:
+        rows = [[c.check.title, "done" if c.done else "OUTSTANDING"] for c in register.checks]
+        lines += ["", "Mandatory checks:", tabulate(rows, headers=["Check", "Status"], tablefmt="simple")]
+    if register.unanswered:
+        lines += ["", f"Not answered (scored cautiously): {', '.join(register.unanswered)}"]
+    return "\n".join(lines)

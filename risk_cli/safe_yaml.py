@@ -1,0 +1,194 @@
+"""A hardened YAML reader for questionnaires and answers files.
+
+It refuses what a hostile or careless file could use against us (aliases, which allow
+expansion bombs; duplicate keys, which hide answers; huge or deeply nested documents) and
+keeps the line and column of every value so each problem can be reported where it is.
+Scalars follow the YAML 1.2 core schema: `yes`, `no`, `on` and `off` stay strings, so a
+yes/no answer is never silently turned into a boolean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from risk_cli.errors import InputProblems, Problem
+
+MAX_BYTES = 5_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Path_ = tuple  # a path inside a document: keys and list indexes
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def format_path(path: Path_) -> str:
+    """`('sections', 2, 'questions', 4)` -> `sections[2].questions[4]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENT.match(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f'["{part}"]'
+    return out
+
+
+@dataclass
+class Document:
+    """Parsed YAML plus where each value came from."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        """A problem at `path`, placed at the nearest line we know."""
+        probe = tuple(path)
+        while probe not in self.marks and probe:
+            probe = probe[:-1]
+        line, column = self.marks.get(probe, (None, None))
+        return Problem(self.file, message, where=format_path(path), line=line, column=column)
+
+
+def read_text(path: Path | str, label: str | None = None) -> str:
+    """Read a UTF-8 text file (a byte-order mark is allowed), refusing what is not one."""
+    p = Path(path)
+    name = label or str(path)
+    try:
+        if p.is_dir():
+            raise InputProblems([Problem(name, "is a directory, not a file")])
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputProblems([Problem(name, f"is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputProblems([Problem(name, "no such file")]) from None
+    except PermissionError:
+        raise InputProblems([Problem(name, "cannot be read (permission denied)")]) from None
+    except OSError as exc:
+        raise InputProblems([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:4096]:
+        raise InputProblems([Problem(name, "is a binary file, not YAML text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputProblems(
+            [Problem(name, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})", line=line)]
+        ) from None
+
+
+def loads(text: str, name: str) -> Document:
+    """Parse YAML text into plain data, refusing aliases and duplicate keys."""
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=loader_cls))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputProblems([Problem(name, f"YAML syntax error: {what}", line=line, column=col)]) from None
+    except yaml.YAMLError as exc:
+        raise InputProblems([Problem(name, f"YAML error: {exc}")]) from None
+    if len(nodes) > 1:
+        mark = nodes[1].start_mark
+        raise InputProblems([Problem(name, "holds more than one YAML document", line=mark.line + 1)])
+    doc = Document(name, None)
+    if not nodes or nodes[0] is None:
+        return doc
+    builder = _Builder(doc)
+    doc.data = builder.build(nodes[0], (), 0)
+    if builder.problems:
+        raise InputProblems(builder.problems)
+    return doc
+
+
+def load(path: Path | str, label: str | None = None) -> Document:
+    name = label or str(path)
+    return loads(read_text(path, name), name)
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def fail(self, node: Any, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.doc.file, message, line=mark.line + 1, column=mark.column + 1))
+
+    def build(self, node: Any, path: Path_, depth: int) -> Any:
+        import yaml
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(node, f"has more than {MAX_NODES:,} values; refusing to read further")
+            raise InputProblems(self.problems)
+        if depth > MAX_DEPTH:
+            self.fail(node, f"is nested more than {MAX_DEPTH} levels deep")
+            raise InputProblems(self.problems)
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if id(node) in self.seen:
+            self.fail(node, "YAML anchors and aliases (&name, *name) are not allowed")
+            raise InputProblems(self.problems)
+        self.seen.add(id(node))
+        if node.tag not in ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"):
+            self.fail(node, f"unsupported YAML tag {node.tag}")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "mapping keys must be plain values")
+                continue
+            key = _scalar(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
+                self.fail(key_node, "YAML merge keys (<<) are not allowed")
+                continue
+            if isinstance(key, (int, float, bool)) or key is None:
+                key = "" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            if key in result:
+                self.fail(key_node, f"duplicate key '{key}'")
+                continue
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def _scalar(node: Any) -> Any:
+    """YAML 1.2 core schema for plain scalars; quoted scalars are always strings."""
+    value = node.value
+    if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+                        "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+        return value  # an explicit unknown tag: keep the text, never construct an object
+    if node.style is not None and node.style != "":
+        return value  # quoted or block scalar
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
+        return float(value)
+    return value

@@ -1,0 +1,282 @@
+"""Scoring: pure functions from a questionnaire and answers to a scored register.
+
+Nothing here reads or writes files or asks questions, so the same answers and the same
+questionnaire version always give the same register. Unknown answers ("don't know", or a
+question left unanswered) are read cautiously: they raise risks and scores and never count
+as a control.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from risk_cli import conditions
+from risk_cli.answers import Answers, resolve
+from risk_cli.conditions import Condition
+from risk_cli.questionnaire import (
+    AppetiteLevel, Band, Barrier, Check, Control, Factor, Questionnaire, Risk, TierLevel,
+)
+
+PRIORITY_ORDER = {"must": 0, "should": 1, "could": 2}
+ACTION_DAYS = {"must": 30, "should": 90, "could": 180}
+
+
+def raises(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) -> bool:
+    """For conditions that add risk: unknown counts as true."""
+    return conditions.evaluate(cond, asked, values) is not False
+
+
+def credits(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) -> bool:
+    """For conditions that take risk away (controls, checks done): unknown counts as false."""
+    return cond is not None and conditions.evaluate(cond, asked, values) is True
+
+
+@dataclass(frozen=True)
+class ScoredRisk:
+    risk: Risk
+    likelihood: int
+    impact: int
+    rating: Band
+    residual_likelihood: int
+    residual_impact: int
+    residual_rating: Band
+    appetite: AppetiteLevel
+    because: tuple[str, ...]  # why the inherent score is what it is
+    controls: tuple[Control, ...]  # controls in place that lowered the residual score
+    unknowns: tuple[str, ...]  # question ids that affect this risk and are not known
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def residual_score(self) -> int:
+        return self.residual_likelihood * self.residual_impact
+
+    @property
+    def breach(self) -> bool:
+        """Residual score above the category's risk appetite: escalate."""
+        return self.residual_score > self.appetite.max_score
+
+    @property
+    def target_score(self) -> int:
+        return min(self.residual_score, self.appetite.max_score)
+
+
+@dataclass(frozen=True)
+class RaisedAction:
+    id: str
+    priority: str
+    text: str
+    source: str
+    risks: tuple[str, ...]  # the risk ids it treats; empty for a mandatory check
+    kind: str  # "risk", "find-out" or "check"
+    due: str  # ISO date
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    done: bool
+
+
+@dataclass(frozen=True)
+class BarrierResult:
+    barrier: Barrier
+    reported: bool
+
+
+@dataclass(frozen=True)
+class Tier:
+    level: TierLevel
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Register:
+    """The scored result of one assessment: what every output format writes."""
+
+    questionnaire: Questionnaire
+    answers: Answers
+    asked: tuple[str, ...]
+    values: dict[str, Any]
+    dropped: tuple[str, ...]
+    unanswered: tuple[str, ...]
+    risks: tuple[ScoredRisk, ...]
+    actions: tuple[RaisedAction, ...]
+    checks: tuple[CheckResult, ...]  # the checks these answers make mandatory
+    barriers: tuple[BarrierResult, ...]
+    tier: Tier
+    assessed_on: str
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def profile(self, name: str) -> str:
+        """A profile answer as display text (`name`, `organisation`, `owner`, `phase`)."""
+        qid = f"profile.{name}"
+        value = self.values.get(qid)
+        q = self.questionnaire.by_id.get(qid)
+        if value is None or q is None:
+            return ""
+        return display(q, value)
+
+    def counts(self, residual: bool = True) -> dict[str, int]:
+        out = {b.id: 0 for b in self.questionnaire.scoring.ratings}
+        for r in self.risks:
+            out[(r.residual_rating if residual else r.rating).id] += 1
+        return out
+
+    def by_residual(self) -> list[ScoredRisk]:
+        """Worst first; ties keep questionnaire order."""
+        return sorted(self.risks, key=lambda r: (-r.residual_score, -r.score))
+
+    @property
+    def breaches(self) -> list[ScoredRisk]:
+        return [r for r in self.risks if r.breach]
+
+    @property
+    def outstanding_checks(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.done]
+
+    @property
+    def next_review(self) -> str:
+        return add_months(self.assessed_on, self.tier.level.review_months)
+
+
+def display(q, value: Any) -> str:
+    """An answer as a person reads it: choice labels, not ids."""
+    if value is None:
+        return ""
+    if q.type in ("choice", "yesno"):
+        c = q.choice(value)
+        return c.label if c else str(value)
+    if q.type == "multi":
+        return "; ".join((q.choice(v).label if q.choice(v) else str(v)) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def factor(f: Factor, asked: set[str], values: dict[str, Any]) -> tuple[int, list[str]]:
+    """Base plus the points of every rule that holds, raised to any floor that holds, 1 to 5."""
+    value = f.base
+    because: list[str] = []
+    for rule in f.add:
+        if raises(rule.when, asked, values):
+            value += rule.amount
+            because.append(rule.because)
+    for rule in f.at_least:
+        if raises(rule.when, asked, values) and rule.amount > value:
+            value = rule.amount
+            because.append(rule.because)
+    return max(1, min(5, value)), because
+
+
+def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str, Any]) -> ScoredRisk:
+    likelihood, why_l = factor(risk.likelihood, asked, values)
+    impact, why_i = factor(risk.impact, asked, values)
+    in_place = tuple(c for c in risk.controls if credits(c.when, asked, values))
+    cut_l = sum(c.by for c in in_place if c.reduces in ("likelihood", "both"))
+    cut_i = sum(c.by for c in in_place if c.reduces in ("impact", "both"))
+    res_l, res_i = max(1, likelihood - cut_l), max(1, impact - cut_i)
+    bands = qn.scoring
+    because = tuple(f"Likelihood: {b}" for b in why_l) + tuple(f"Impact: {b}" for b in why_i)
+    return ScoredRisk(
+        risk=risk, likelihood=likelihood, impact=impact, rating=bands.band(likelihood * impact),
+        residual_likelihood=res_l, residual_impact=res_i, residual_rating=bands.band(res_l * res_i),
+        appetite=bands.appetite(risk.category), because=because, controls=in_place,
+        unknowns=tuple(_unknowns(risk, asked, values)),
+    )
+
+
+def _unknowns(risk: Risk, asked: set[str], values: dict[str, Any]) -> list[str]:
+    """Questions that shape this risk's score but were answered don't know or left blank."""
+    conds = [risk.when] + [r.when for r in risk.likelihood.add + risk.likelihood.at_least
+                           + risk.impact.add + risk.impact.at_least] + [c.when for c in risk.controls]
+    seen: list[str] = []
+    for cond in conds:
+        for test in conditions.tests(cond):
+            qid = test.question
+            if qid in asked and qid not in seen and conditions.is_unknown(values.get(qid)) and test.op != "answered":
+                seen.append(qid)
+    return seen
+
+
+def derive_tier(qn: Questionnaire, risks: list[ScoredRisk], asked: set[str], values: dict[str, Any]) -> Tier:
+    """The highest level of any tier rule that holds, with every reason for that level."""
+    scoring = qn.scoring
+    breaches = sum(1 for r in risks if r.breach)
+    holding: list[tuple[int, str]] = []
+    for rule in scoring.tier_rules:
+        ok = True
+        if rule.when is not None:
+            ok = ok and raises(rule.when, asked, values)
+        if rule.residual_at_least is not None:
+            floor = scoring.rank(rule.residual_at_least)
+            ok = ok and sum(1 for r in risks if scoring.rank(r.residual_rating.id) >= floor) >= rule.count
+        if rule.appetite_breaches_at_least is not None:
+            ok = ok and breaches >= rule.appetite_breaches_at_least
+        if ok:
+            holding.append((rule.level, rule.because))
+    level = max([lvl for lvl, _ in holding], default=1)
+    reasons = tuple(because for lvl, because in holding if lvl == level)
+    if not reasons:
+        reasons = ("No rule for a higher tier applies to these answers.",)
+    return Tier(scoring.tier(level), reasons)
+
+
+def add_months(iso: str, months: int) -> str:
+    day = dt.date.fromisoformat(iso)
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d).isoformat()
+        except ValueError:
+            continue
+    raise ValueError(iso)  # unreachable: day 28 exists in every month
+
+
+def add_days(iso: str, days: int) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat()
+
+
+def assess(qn: Questionnaire, answers: Answers) -> Register:
+    """Score checked answers (see `answers.check`) into a register."""
+    plain = {qid: a.value for qid, a in answers.values.items()}
+    seen = resolve(qn, plain)
+    asked, values = set(seen.asked), seen.values
+    assessed_on = answers.assessed_on or dt.date.today().isoformat()
+
+    scored = [score_risk(qn, r, asked, values) for r in qn.risks if raises(r.when, asked, values)]
+    actions: list[RaisedAction] = []
+    for sr in scored:
+        for n, action in enumerate(sr.risk.actions, start=1):
+            if raises(action.when, asked, values):
+                actions.append(RaisedAction(f"{sr.risk.id}-A{n}", action.priority, action.text, action.source,
+                                            (sr.risk.id,), "risk", add_days(assessed_on, ACTION_DAYS[action.priority])))
+    find_out: dict[str, list[str]] = {}
+    for sr in scored:
+        for qid in sr.unknowns:
+            find_out.setdefault(qid, []).append(sr.risk.id)
+    for qid in (q.id for q in qn.questions if q.id in find_out):
+        q = qn.by_id[qid]
+        state = "was answered \"Don't know\"" if values.get(qid) is not None else "was not answered"
+        actions.append(RaisedAction(
+            f"FIND-{qid}", "should", f"Find out and record the answer to {qid} ({state}): {q.text}",
+            q.sources[0], tuple(find_out[qid]), "find-out", add_days(assessed_on, ACTION_DAYS["should"])))
+    checks = [CheckResult(c, credits(c.done_when, asked, values)) for c in qn.checks if raises(c.when, asked, values)]
+    for cr in checks:
+        if not cr.done:
+            actions.append(RaisedAction(f"CHECK-{cr.check.id}", "must", cr.check.action, cr.check.source, (),
+                                        "check", add_days(assessed_on, ACTION_DAYS["must"])))
+    actions.sort(key=lambda a: PRIORITY_ORDER[a.priority])  # stable: questionnaire order within a priority
+    barriers = [BarrierResult(b, raises(b.when, asked, values) if b.when is not None else False) for b in qn.barriers]
+    unanswered = tuple(qid for qid in seen.asked if qid not in values)
+    return Register(
+        questionnaire=qn, answers=answers, asked=tuple(seen.asked), values=values, dropped=tuple(seen.dropped),
+        unanswered=unanswered, risks=tuple(scored), actions=tuple(actions), checks=tuple(checks),
+        barriers=tuple(barriers), tier=derive_tier(qn, scored, asked, values), assessed_on=assessed_on,
+        notes={qid: a.note for qid, a in answers.values.items() if a.note and qid in asked},
+    )

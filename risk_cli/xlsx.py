@@ -1,0 +1,129 @@
+"""Shared helpers for every workbook risk-cli writes.
+
+The one rule that matters most: text that came from a person is written as a text cell,
+never a formula, whatever it starts with. `put()` is the only way values reach a cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from risk_cli.fileio import atomic_write
+
+# Leading characters that make a spreadsheet program treat typed text as a formula (OWASP).
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=16)
+SUBTITLE = Font(bold=True, size=12)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+GREY_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="A6A6A6")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center")
+UK_DATE = "dd/mm/yyyy"
+
+
+def fill(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour)
+
+
+def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
+        fill_: Optional[PatternFill] = None, align: Optional[Alignment] = None, border: bool = False) -> Any:
+    """Write one value safely: strings are always text cells, ISO dates become real dates."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # never a formula, never an error code such as #N/A
+        if value.startswith(RISKY_START):
+            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = UK_DATE
+    else:
+        cell.value = value
+    if font is not None:
+        cell.font = font
+    if fill_ is not None:
+        cell.fill = fill_
+    if align is not None:
+        cell.alignment = align
+    if border:
+        cell.border = BOX
+    return cell
+
+
+def as_date(iso: str) -> Any:
+    """An ISO date string as a date for the spreadsheet, or '' when there is none."""
+    return dt.date.fromisoformat(iso) if iso else ""
+
+
+def header_row(ws: Any, row: int, headers: Iterable[str], col: int = 1) -> None:
+    for i, text in enumerate(headers):
+        put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=Alignment(wrap_text=True, vertical="center"), border=True)
+
+
+def widths(ws: Any, sizes: Iterable[float]) -> None:
+    for i, size in enumerate(sizes, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = size
+
+
+def table(ws: Any, name: str, first_row: int, n_cols: int, n_rows: int, style: str = "TableStyleLight9") -> None:
+    """Mark a tidy block (header plus rows) as an Excel table: filters and banding."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    last_row = first_row + max(n_rows, 1)
+    ref = f"A{first_row}:{get_column_letter(n_cols)}{last_row}"
+    t = Table(displayName=name, ref=ref)
+    t.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    ws.add_table(t)
+
+
+def dropdown(ws: Any, values: list[str], cells: str, prompt: str = "") -> None:
+    """A list validation; inline lists stay short (Excel repairs files over 255 characters)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    formula = '"' + ",".join(values) + '"'
+    assert len(formula) <= 255, "long lists must point at a range on a hidden sheet"
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+    if prompt:
+        dv.promptTitle, dv.prompt, dv.showInputMessage = "Choose", prompt, True
+    dv.add(cells)
+    ws.add_data_validation(dv)
+
+
+def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
+    """Colour rating cells by conditional format, so a person's edit recolours them too."""
+    from openpyxl.formatting.rule import CellIsRule
+
+    for band in bands:
+        ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{band.label}"'], fill=fill(band.colour)))
+
+
+def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, int], int], scoring: Any) -> int:
+    """A 5x5 likelihood x impact grid of risk counts, coloured by rating. Returns the next free row."""
+    put(ws, row, col, title, font=SUBTITLE)
+    put(ws, row + 1, col, "Likelihood \u2193 / Impact \u2192", font=BOLD, align=WRAP)
+    for i in range(1, 6):
+        label = scoring.impact[i - 1].label
+        put(ws, row + 1, col + i, f"{i} {label}", font=BOLD, align=Alignment(wrap_text=True, horizontal="center"), border=True)
+    for n, likelihood in enumerate(range(5, 0, -1)):
+        r = row + 2 + n
+        put(ws, r, col, f"{likelihood} {scoring.likelihood[likelihood - 1].label}", font=BOLD, border=True)
+        for impact in range(1, 6):
+            count = counts.get((likelihood, impact), 0)
+            band = scoring.band(likelihood * impact)
+            put(ws, r, col + impact, count if count else None, fill_=fill(band.colour), align=CENTRE, border=True,
+                font=BOLD if count else None)
+    return row + 8
+
+
+def save(wb: Any, path: Path, force: bool) -> None:
+    atomic_write(Path(path), lambda tmp: wb.save(tmp), force)
