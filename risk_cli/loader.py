@@ -196,7 +196,9 @@ class _Reader:
             "multi": ("includes", "includes_any"),
             "number": ("equals", "at_least", "at_most"),
             "text": ("equals",), "date": ("equals",),
-        }[kind]
+        }.get(kind)
+        if allowed_ops is None:
+            return  # the question's own type is reported where it is defined
         if op not in allowed_ops:
             self.error(path, f"'{op}' does not apply to {kind} question '{q.id}' (use {', '.join(allowed_ops + ('answered',))})")
             return

@@ -1,0 +1,64 @@
+"""Shared fixtures: the small hand-checkable questionnaire and helpers to run the real CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from risk_cli.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.yaml"
+ROOT = Path(__file__).parent.parent
+
+
+def mini_answers(**overrides: Any) -> dict:
+    """A complete, valid answers document for mini.yaml; keyword overrides replace answers."""
+    answers = {
+        "profile.name": "Reply drafter",
+        "profile.organisation": "Department for Tests",
+        "profile.owner": "Jo Bloggs",
+        "profile.phase": "alpha",
+        "profile.role": "supports",
+        "data.personal": "yes",
+        "data.dpia": "yes",
+        "data.kinds": ["finance"],
+        "data.volume": 5000,
+        "data.note": "nothing else",
+        "delivery.skills": "yes",
+        "delivery.date": "2027-01-31",
+    }
+    for key, value in overrides.items():
+        qid = key.replace("__", ".")
+        if value is None:
+            answers.pop(qid, None)
+        else:
+            answers[qid] = value
+    profile = {k: v for k, v in answers.items() if k.startswith("profile.")}
+    rest = {k: v for k, v in answers.items() if not k.startswith("profile.")}
+    return {"questionnaire": {"id": "mini", "version": "0.1.0"}, "assessed_on": "2026-11-27",
+            "profile": profile, "answers": rest}
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    """Write test data as YAML (never with aliases, which risk-cli refuses)."""
+    path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def run():
+    """Run the real CLI in-process; returns the click Result (stdout and stderr kept apart)."""
+    def _run(*args: str, input: str | None = None):
+        runner = CliRunner()
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    return _run

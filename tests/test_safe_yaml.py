@@ -1,0 +1,63 @@
+import pytest
+
+from risk_cli import safe_yaml
+from risk_cli.errors import InputProblems
+
+
+def test_yes_and_no_stay_strings_and_dates_stay_text():
+    doc = safe_yaml.loads("a: yes\nb: no\nc: 2026-01-31\nd: true\ne: 3\nf: 2.5\ng: ~\n", "t.yaml")
+    assert doc.data == {"a": "yes", "b": "no", "c": "2026-01-31", "d": True, "e": 3, "f": 2.5, "g": None}
+
+
+def test_marks_give_line_and_column_of_each_value():
+    doc = safe_yaml.loads("top:\n  items:\n    - x\n    - y\n", "t.yaml")
+    problem = doc.problem(("top", "items", 1), "bad")
+    assert str(problem) == "t.yaml:4:7: top.items[1]: bad"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: &x [1, 2]\nb: *x\n", "t.yaml:1:4: YAML anchors and aliases (&name, *name) are not allowed"),
+    ("a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a'"),
+    ("a: [1, 2\n", "t.yaml:2:1: YAML syntax error: did not find expected ',' or ']'"),
+    ("a: 1\n---\nb: 2\n", "t.yaml:3: holds more than one YAML document"),
+])
+def test_hostile_or_broken_yaml_is_one_clear_line(text, expected):
+    with pytest.raises(InputProblems) as info:
+        safe_yaml.loads(text, "t.yaml")
+    assert info.value.lines() == [expected]
+
+
+def test_python_tags_never_construct_objects():
+    with pytest.raises(InputProblems) as info:
+        safe_yaml.loads("x: !!python/object/apply:os.system [echo hi]\n", "t.yaml")
+    assert info.value.lines() == ["t.yaml:1:4: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system"]
+
+
+def test_billion_laughs_is_refused_quickly():
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]")
+    with pytest.raises(InputProblems) as info:
+        safe_yaml.loads("\n".join(lines), "bomb.yaml")
+    assert "aliases" in info.value.lines()[0]
+
+
+def test_bom_and_windows_line_endings_are_accepted(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\r\nb: two\r\n")
+    assert safe_yaml.load(path).data == {"a": 1, "b": "two"}
+
+
+def test_non_utf8_bytes_report_the_line(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"a: 1\nb: caf\xe9\n")
+    with pytest.raises(InputProblems) as info:
+        safe_yaml.load(path)
+    assert info.value.lines() == [f"{path}:2: is not UTF-8 text (byte 0xe9)"]
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputProblems, match="no such file"):
+        safe_yaml.load(tmp_path / "nope.yaml")
+    with pytest.raises(InputProblems, match="is a directory"):
+        safe_yaml.load(tmp_path)
