@@ -35,7 +35,10 @@ def questionnaire_for(name: Optional[str], answers: Optional[Answers]) -> Questi
 
 
 def read_answers(path: str) -> Answers:
-    return answers_mod.load(path)
+    """Answers from an answers file, a register risk-cli wrote, or a filled template."""
+    from risk_cli import inputs
+
+    return inputs.load(path).answers
 
 
 def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem]]:
@@ -47,7 +50,7 @@ def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -
 
 
 def from_file(name: Optional[str], path: str) -> Outcome:
-    """Non-interactive: answers file in, scored register out."""
+    """Non-interactive: answers (file, register or template) in, scored register out."""
     raw = read_answers(path)
     qn = questionnaire_for(name, raw)
     clean, warnings = checked(qn, raw, path)
