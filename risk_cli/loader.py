@@ -236,7 +236,7 @@ class _Reader:
         scoring = self.scoring(scoring_raw) if "scoring" in top else None
         barriers = self.barriers(top)
         checks = self.checks(top)
-        risks = self.risks(top, scoring, {b.id for b in barriers})
+        risks = self.risks(top, scoring, {b.id for b in barriers}, checks)
         if scoring is None or self.problems:
             return None
         result = Questionnaire(
@@ -518,7 +518,7 @@ class _Reader:
             out.append(check)
         return out
 
-    def risks(self, top: dict, scoring: Optional[Scoring], barrier_ids: set[str]) -> list[Risk]:
+    def risks(self, top: dict, scoring: Optional[Scoring], barrier_ids: set[str], checks: list[Check]) -> list[Risk]:
         out = []
         seen: dict[str, Path_] = {}
         category_ids = {c.id for c in scoring.categories} if scoring else set()
@@ -551,6 +551,15 @@ class _Reader:
                 controls.append(Control(when, self.text(m, "text", cp), reduces, self.integer(m, "by", cp, 1, 2)))  # type: ignore[arg-type]
             actions = []
             for ap, a in self.items(r, "actions", p):
+                if isinstance(a, dict) and "check" in a:
+                    m = self.mapping(a, ap, ("check",), ("when",))
+                    check = self.text(m, "check", ap) if m is not None else ""
+                    found = next((c for c in checks if c.id == check), None)
+                    if check and found is None:
+                        self.error(ap + ("check",), f"unknown check '{check}'")
+                    elif found is not None and m is not None:
+                        actions.append(Action("must", found.action, found.source, self.condition(m, "when", ap), check))
+                    continue
                 m = self.mapping(a, ap, ("priority", "text", "source"), ("when",))
                 if m is None:
                     continue

@@ -179,6 +179,7 @@ class Action:
     text: str
     source: str
     when: Optional[Condition] = None
+    check: str = ""  # the action is this mandatory check: listed once, against every risk it treats
 
 
 @dataclass(frozen=True)

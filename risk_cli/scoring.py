@@ -250,12 +250,20 @@ def assess(qn: Questionnaire, answers: Answers) -> Register:
     assessed_on = answers.assessed_on or dt.date.today().isoformat()
 
     scored = [score_risk(qn, r, asked, values) for r in qn.risks if raises(r.when, asked, values)]
+    checks = [CheckResult(c, credits(c.done_when, asked, values)) for c in qn.checks if raises(c.when, asked, values)]
+    outstanding = {cr.check.id for cr in checks if not cr.done}
+    done = {cr.check.id for cr in checks if cr.done}
+    treats: dict[str, list[str]] = {}  # check id -> risks whose action is that check
     actions: list[RaisedAction] = []
     for sr in scored:
         for n, action in enumerate(sr.risk.actions, start=1):
-            if raises(action.when, asked, values):
-                actions.append(RaisedAction(f"{sr.risk.id}-A{n}", action.priority, action.text, action.source,
-                                            (sr.risk.id,), "risk", add_days(assessed_on, ACTION_DAYS[action.priority])))
+            if not raises(action.when, asked, values) or action.check in done:
+                continue
+            if action.check in outstanding:
+                treats.setdefault(action.check, []).append(sr.risk.id)
+                continue
+            actions.append(RaisedAction(f"{sr.risk.id}-A{n}", action.priority, action.text, action.source,
+                                        (sr.risk.id,), "risk", add_days(assessed_on, ACTION_DAYS[action.priority])))
     find_out: dict[str, list[str]] = {}
     for sr in scored:
         for qid in sr.unknowns:
@@ -266,11 +274,10 @@ def assess(qn: Questionnaire, answers: Answers) -> Register:
         actions.append(RaisedAction(
             f"FIND-{qid}", "should", f"Find out and record the answer to {qid} ({state}): {q.text}",
             q.sources[0], tuple(find_out[qid]), "find-out", add_days(assessed_on, ACTION_DAYS["should"])))
-    checks = [CheckResult(c, credits(c.done_when, asked, values)) for c in qn.checks if raises(c.when, asked, values)]
     for cr in checks:
         if not cr.done:
-            actions.append(RaisedAction(f"CHECK-{cr.check.id}", "must", cr.check.action, cr.check.source, (),
-                                        "check", add_days(assessed_on, ACTION_DAYS["must"])))
+            actions.append(RaisedAction(f"CHECK-{cr.check.id}", "must", cr.check.action, cr.check.source,
+                                        tuple(treats.get(cr.check.id, ())), "check", add_days(assessed_on, ACTION_DAYS["must"])))
     actions.sort(key=lambda a: PRIORITY_ORDER[a.priority])  # stable: questionnaire order within a priority
     barriers = [BarrierResult(b, raises(b.when, asked, values) if b.when is not None else False) for b in qn.barriers]
     unanswered = tuple(qid for qid in seen.asked if qid not in values)

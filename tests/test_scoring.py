@@ -127,3 +127,26 @@ def test_three_valued_conditions(cond, asked, values, expected):
 def test_add_months_clamps_to_month_end():
     assert scoring.add_months("2026-08-31", 6) == "2027-02-28"
     assert scoring.add_months("2026-11-27", 12) == "2027-11-27"
+
+
+def test_an_action_that_is_a_mandatory_check_is_listed_once(tmp_path):
+    from risk_cli import safe_yaml
+    from tests.conftest import write_yaml
+
+    data = safe_yaml.load(MINI).data
+    data["risks"][0]["actions"][0] = {"check": "dpia"}
+    qn = loader.load(write_yaml(tmp_path / "q.yaml", data))
+
+    def run(**overrides):
+        doc = mini_answers(**overrides)
+        values = {**doc["profile"], **doc["answers"]}
+        raw = Answers("mini", "0.1.0", "", {k: Answer(v) for k, v in values.items()}, "2026-11-27")
+        clean, errors, _ = answers_mod.check(qn, raw, "a.yaml")
+        assert errors == []
+        return scoring.assess(qn, clean)
+
+    outstanding = run(data__dpia="no")
+    dpia = [a for a in outstanding.actions if "DPIA" in a.text]
+    assert [(a.id, a.risks) for a in dpia] == [("CHECK-dpia", ("AI-DAT-001",))]
+    done = run(data__dpia="yes")
+    assert not [a for a in done.actions if "DPIA" in a.text]
