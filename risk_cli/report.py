@@ -53,7 +53,7 @@ def summary_text(register: Register, top: int = 10) -> str:
     lines += ["", tabulate(rows, headers=["Rating", "Inherent", "Residual"], tablefmt="simple")]
     worst = register.by_residual()[:top]
     if worst:
-        rows = [[r.risk.id, r.risk.title[:48], f"{r.residual_score} {r.residual_rating.label}",
+        rows = [[r.risk.id, _short(r.risk.title, 56), f"{r.residual_score} {r.residual_rating.label}",
                  "ABOVE" if r.breach else "within"] for r in worst]
         lines += ["", f"Highest residual risks (top {len(worst)} of {len(register.risks)}):",
                   tabulate(rows, headers=["Risk", "Title", "Residual", "Appetite"], tablefmt="simple")]
@@ -63,3 +63,7 @@ def summary_text(register: Register, top: int = 10) -> str:
     if register.unanswered:
         lines += ["", f"Not answered (scored cautiously): {', '.join(register.unanswered)}"]
     return "\n".join(lines)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
