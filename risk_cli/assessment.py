@@ -9,7 +9,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from risk_cli import answers as answers_mod
 from risk_cli import bundled
@@ -23,6 +23,7 @@ from risk_cli.scoring import Register, assess
 class Outcome:
     register: Register
     warnings: list[Problem] = field(default_factory=list)
+    carry: Any = None  # register_import.Carry when re-assessed against a previous register
 
 
 def questionnaire_for(name: Optional[str], answers: Optional[Answers]) -> Questionnaire:
@@ -99,10 +100,25 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def write_register(register: Register, path: Path, force: bool) -> None:
+def write_register(register: Register, path: Path, force: bool, carry: Any = None) -> None:
     from risk_cli import register_xlsx
 
-    register_xlsx.write(register, path, force=force)
+    register_xlsx.write(register, path, force=force, carry=carry)
+
+
+def read_previous(path: str) -> Any:
+    """A previous register, read before any question is asked so its problems show first."""
+    from risk_cli import register_import
+
+    return register_import.read(path)
+
+
+def compare_previous(outcome: Outcome, previous: Any) -> None:
+    """Carry a previous register's human edits into this assessment and mark what changed."""
+    from risk_cli import register_import
+
+    outcome.carry = register_import.carry_over(previous.path, outcome.register, previous)
+    outcome.warnings.extend(outcome.carry.warnings)
 
 
 __all__ = ["ExitCode", "Outcome", "from_file", "interactive", "rating_id", "reaches", "write_register"]

@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from risk_cli import __version__
 from risk_cli.answers import to_yaml
-from risk_cli.scoring import Register, ScoredRisk, display
+from risk_cli.scoring import RaisedAction, Register, ScoredRisk, display
 from risk_cli.xlsx import (
-    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, header_row, heat_map, put,
+    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, put,
     rating_formats, save, table, widths,
 )
+
+if TYPE_CHECKING:
+    from risk_cli.register_import import Carry
 
 SUMMARY, REGISTER, ACTIONS, RESPONSES, ABOUT, DATA = (
     "Summary", "Risk register", "Actions", "Responses", "About", "risk-cli data")
@@ -33,18 +36,26 @@ REGISTER_COLUMNS = [
     ("Residual likelihood", 11), ("Residual impact", 11), ("Residual score", 10), ("Residual rating", 11),
     ("Risk appetite", 12), ("Within appetite", 12), ("Target score", 10), ("Treatment", 12),
     ("Planned actions", 50), ("Risk owner", 20), ("Action owner", 20), ("Target date", 12),
-    ("Proximity", 14), ("Trend", 9), ("Escalation level", 14), ("Status", 11), ("Date raised", 12),
+    ("Proximity", 14), ("Trend", 9), ("Change since last assessment", 30), ("Escalation level", 14),
+    ("Status", 11), ("Date raised", 12),
     ("Last reviewed", 12), ("Next review", 12), ("NAO barrier", 22), ("Framework references", 36),
     ("Unknown answers to find out", 30), ("Notes", 30),
 ]
 ACTION_COLUMNS = [
     ("Action ID", 22), ("Priority", 9), ("Action", 60), ("Treats risks", 18), ("Kind", 11),
     ("Source", 30), ("Action owner", 20), ("Due date", 12), ("Status", 13), ("Notes", 30),
+    ("Change since last assessment", 30),
 ]
+# The columns people fill in. On re-assessment (`assess --previous`) their edits carry over
+# by risk id and action id; every other column is recomputed (see register_import).
+HUMAN_RISK_COLUMNS = ("Treatment", "Risk owner", "Action owner", "Target date", "Escalation level", "Status", "Notes")
+HUMAN_ACTION_COLUMNS = ("Action owner", "Due date", "Status", "Notes")
+CHANGE = "Change since last assessment"
 RESPONSE_COLUMNS = [
     ("No.", 6), ("Section", 24), ("Question ID", 28), ("Question", 60), ("Answer", 40),
     ("Answer IDs", 22), ("Note", 36), ("Status", 16), ("Sources", 40),
 ]
+SUMMARY_WIDTHS = [34, 15, 15, 15, 15, 15, 48]
 TREATMENTS = ["Tolerate", "Treat", "Transfer", "Terminate"]
 RISK_STATUSES = ["Open", "Closed", "Escalated", "Realised"]
 TRENDS = ["New", "Up", "Down", "Same"]
@@ -53,20 +64,41 @@ PROXIMITY = {"idea": "Over 12 months", "discovery": "6-12 months", "alpha": "3-6
              "beta": "Under 3 months", "live": "Under 3 months"}
 
 
-def write(register: Register, path: Path, force: bool = False) -> None:
+def write(register: Register, path: Path, force: bool = False, carry: Optional["Carry"] = None) -> None:
     """Build the workbook and write it atomically."""
-    save(build(register), path, force)
+    save(build(register, carry), path, force)
 
 
-def build(register: Register) -> Workbook:
+def build(register: Register, carry: Optional["Carry"] = None) -> Workbook:
+    """The register; `carry` (from register_import.compare) brings a previous register's edits."""
     wb = Workbook()
-    summary_sheet(wb.active, register)
-    register_sheet(wb.create_sheet(REGISTER), register)
-    actions_sheet(wb.create_sheet(ACTIONS), register)
+    summary_sheet(wb.active, register, carry)
+    register_sheet(wb.create_sheet(REGISTER), register, carry)
+    actions_sheet(wb.create_sheet(ACTIONS), register, carry)
     responses_sheet(wb.create_sheet(RESPONSES), register)
     about_sheet(wb.create_sheet(ABOUT), register)
     data_sheet(wb.create_sheet(DATA), register)
+    for ws in (wb[SUMMARY], wb[REGISTER], wb[ACTIONS], wb[RESPONSES], wb[ABOUT]):
+        printable(ws)
     return wb
+
+
+def printable(ws: Any) -> None:
+    """Print settings for boards: landscape, tables repeat their header row on every page.
+
+    The narrow sheets fit one page wide; the register is too wide to read that way, so it
+    prints across pages with its id column and header repeated.
+    """
+    ws.page_setup.orientation = "portrait" if ws.title == SUMMARY else "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if ws.title in (SUMMARY, ACTIONS, ABOUT):
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.title in (REGISTER, ACTIONS, RESPONSES):
+        ws.print_title_rows = "1:1"
+    if ws.title == REGISTER:
+        ws.print_title_cols = "A:A"
 
 
 def generated_at() -> str:
@@ -94,11 +126,11 @@ def target_date(register: Register, sr: ScoredRisk) -> str:
 
 # -- sheets ------------------------------------------------------------------------------
 
-def summary_sheet(ws: Any, register: Register) -> None:
+def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
     ws.title = SUMMARY
     qn = register.questionnaire
     scoring = qn.scoring
-    widths(ws, [30, 16, 16, 16, 16, 16, 40])
+    widths(ws, SUMMARY_WIDTHS)
     put(ws, 1, 1, f"AI use case risk register: {register.profile('name')}", font=TITLE)
     tier = register.tier.level
     rows = [
@@ -107,6 +139,8 @@ def summary_sheet(ws: Any, register: Register) -> None:
         ("Assessed on", as_date(register.assessed_on)), ("Next review", as_date(register.next_review)),
         ("Questionnaire", f"{qn.title} ({qn.id} {qn.version})"),
     ]
+    if carry is not None:
+        rows += carry.summary_rows()
     r = 3
     for label, value in rows:
         put(ws, r, 1, label, font=BOLD)
@@ -167,24 +201,29 @@ def summary_sheet(ws: Any, register: Register) -> None:
     put(ws, r, 1, "Mandatory checks", font=SUBTITLE)
     r += 1
     if register.checks:
-        header_row(ws, r, ["Check", "Status", "", "", "", "", "Legal or policy basis"])
+        header_row(ws, r, ["Check", "Status", "Legal or policy basis"])
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
         for cr in register.checks:
             r += 1
             put(ws, r, 1, cr.check.title, border=True, align=WRAP)
-            put(ws, r, 2, "Done" if cr.done else "Outstanding", border=True,
+            put(ws, r, 2, "Done" if cr.done else "Outstanding", border=True, align=WRAP,
                 fill_=fill("C6EFCE" if cr.done else "FFC7CE"))
-            put(ws, r, 7, cr.check.basis, border=True, align=WRAP)
+            put(ws, r, 3, cr.check.basis, border=True, align=WRAP)
+            ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
     else:
         put(ws, r, 1, "None of the mandatory checks applies to these answers.")
     r += 2
     put(ws, r, 1, "Delivery barriers (NAO, Use of AI in government, 2024)", font=SUBTITLE)
     r += 1
-    header_row(ws, r, ["Barrier", "Reported here", "", "", "", "", "Share of bodies in the NAO's 2023 survey"])
+    header_row(ws, r, ["Barrier", "Reported here", "Share of bodies in the NAO's 2023 survey"])
+    ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
     for br in register.barriers:
         r += 1
         put(ws, r, 1, br.barrier.title, border=True, align=WRAP)
-        put(ws, r, 2, "Yes" if br.reported else "No", border=True, fill_=fill("FFEB9C") if br.reported else None)
-        put(ws, r, 7, br.barrier.nao_share, border=True, align=WRAP)
+        put(ws, r, 2, "Yes" if br.reported else "No", border=True, align=WRAP,
+            fill_=fill("FFEB9C") if br.reported else None)
+        put(ws, r, 3, br.barrier.nao_share, border=True, align=WRAP)
+        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
     r += 2
     if register.unanswered:
         put(ws, r, 1, "Questions not answered (scored cautiously)", font=SUBTITLE)
@@ -194,38 +233,53 @@ def summary_sheet(ws: Any, register: Register) -> None:
             put(ws, r, 2, qn.by_id[qid].text)
         r += 2
     put(ws, r, 1, f"Generated by risk-cli {__version__}. See the About sheet for how scores are worked out.", font=None)
+    fit_rows(ws, SUMMARY_WIDTHS, 1, r)
     ws.sheet_view.showGridLines = False
 
 
-def register_sheet(ws: Any, register: Register) -> None:
+def risk_row(register: Register, sr: ScoredRisk) -> dict[str, Any]:
+    """One risk's cells by column header, as risk-cli fills them before anyone edits them."""
     qn = register.questionnaire
-    scoring = qn.scoring
-    header_row(ws, 1, [name for name, _ in REGISTER_COLUMNS])
-    widths(ws, [w for _, w in REGISTER_COLUMNS])
-    owner = register.profile("owner")
-    phase = register.values.get("profile.phase")
-    barriers = {b.id: b for b in qn.barriers}
-    for row, sr in enumerate(register.risks, start=2):
-        risk = sr.risk
-        actions = [a for a in register.actions if risk.id in a.risks]
-        barrier = barriers.get(risk.barrier)
-        values = [
-            risk.id, scoring.category(risk.category).label, risk.subcategory, risk.title, risk.description,
-            sr.likelihood, sr.impact, sr.score, sr.rating.label, "\n".join(sr.because) or "Base score for this risk",
-            "\n".join(c.text for c in sr.controls) or "None reported",
-            sr.residual_likelihood, sr.residual_impact, sr.residual_score, sr.residual_rating.label,
-            f"{sr.appetite.label} (up to {sr.appetite.max_score})", "No" if sr.breach else "Yes", sr.target_score,
-            "Treat" if sr.breach else "Tolerate",
-            "\n".join(f"{a.id} ({a.priority}): {a.text}" for a in actions), owner, risk.owner,
-            as_date(target_date(register, sr)), PROXIMITY.get(phase or "", ""), "New", escalation(register, sr),
-            "Open", as_date(register.assessed_on), as_date(register.assessed_on), as_date(register.next_review),
-            f"{barrier.title} (NAO: {barrier.nao_share})" if barrier else "", "\n".join(risk.references),
-            "\n".join(sr.unknowns), "",
-        ]
-        for col, value in enumerate(values, start=1):
-            put(ws, row, col, value, align=WRAP)
-    last = max(2, len(register.risks) + 1)
-    table(ws, "RiskRegister", 1, len(REGISTER_COLUMNS), len(register.risks))
+    risk = sr.risk
+    actions = [a for a in register.actions if risk.id in a.risks]
+    barrier = next((b for b in qn.barriers if b.id == risk.barrier), None) if risk.barrier else None
+    return {
+        "Risk ID": risk.id, "Category": qn.scoring.category(risk.category).label, "AI sub-category": risk.subcategory,
+        "Title": risk.title, "Description (cause, event, effect)": risk.description,
+        "Inherent likelihood": sr.likelihood, "Inherent impact": sr.impact, "Inherent score": sr.score,
+        "Inherent rating": sr.rating.label, "Why this score": "\n".join(sr.because) or "Base score for this risk",
+        "Existing controls": "\n".join(c.text for c in sr.controls) or "None reported",
+        "Residual likelihood": sr.residual_likelihood, "Residual impact": sr.residual_impact,
+        "Residual score": sr.residual_score, "Residual rating": sr.residual_rating.label,
+        "Risk appetite": f"{sr.appetite.label} (up to {sr.appetite.max_score})",
+        "Within appetite": "No" if sr.breach else "Yes", "Target score": sr.target_score,
+        "Treatment": "Treat" if sr.breach else "Tolerate",
+        "Planned actions": "\n".join(f"{a.id} ({a.priority}): {a.text}" for a in actions),
+        "Risk owner": register.profile("owner"), "Action owner": risk.owner,
+        "Target date": as_date(target_date(register, sr)),
+        "Proximity": PROXIMITY.get(register.values.get("profile.phase") or "", ""), "Trend": "New", CHANGE: "",
+        "Escalation level": escalation(register, sr), "Status": "Open", "Date raised": as_date(register.assessed_on),
+        "Last reviewed": as_date(register.assessed_on), "Next review": as_date(register.next_review),
+        "NAO barrier": f"{barrier.title} (NAO: {barrier.nao_share})" if barrier else "",
+        "Framework references": "\n".join(risk.references), "Unknown answers to find out": "\n".join(sr.unknowns),
+        "Notes": "",
+    }
+
+
+def register_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
+    scoring = register.questionnaire.scoring
+    headers = [name for name, _ in REGISTER_COLUMNS] + list(carry.extra_risk_columns if carry else ())
+    sizes = [w for _, w in REGISTER_COLUMNS] + [20] * (len(headers) - len(REGISTER_COLUMNS))
+    header_row(ws, 1, headers)
+    widths(ws, sizes)
+    rows = carry.risk_rows if carry else [risk_row(register, sr) for sr in register.risks]
+    for row, cells in enumerate(rows, start=2):
+        for col, name in enumerate(headers, start=1):
+            value = cells.get(name)
+            put(ws, row, col, "" if value is None else value, align=WRAP)
+    last = max(2, len(rows) + 1)
+    table(ws, "RiskRegister", 1, len(headers), len(rows))
+    fit_rows(ws, sizes, 2, len(rows) + 1)
     ws.freeze_panes = "B2"
     col = {name: i for i, (name, _) in enumerate(REGISTER_COLUMNS, start=1)}
     from openpyxl.utils import get_column_letter as letter
@@ -238,19 +292,31 @@ def register_sheet(ws: Any, register: Register) -> None:
     ws.row_dimensions[1].height = 45
 
 
-def actions_sheet(ws: Any, register: Register) -> None:
-    header_row(ws, 1, [name for name, _ in ACTION_COLUMNS])
-    widths(ws, [w for _, w in ACTION_COLUMNS])
-    sources = register.questionnaire.sources
-    kinds = {"risk": "Risk action", "find-out": "Find out", "check": "Mandatory check"}
-    for row, action in enumerate(register.actions, start=2):
-        src = sources.get(action.source)
-        values = [action.id, action.priority.capitalize(), action.text, ", ".join(action.risks),
-                  kinds[action.kind], src.title if src else action.source, "", as_date(action.due), "Not started", ""]
-        for col, value in enumerate(values, start=1):
-            put(ws, row, col, value, align=WRAP)
-    last = max(2, len(register.actions) + 1)
-    table(ws, "Actions", 1, len(ACTION_COLUMNS), len(register.actions))
+ACTION_KINDS = {"risk": "Risk action", "find-out": "Find out", "check": "Mandatory check"}
+
+
+def action_row(register: Register, action: RaisedAction) -> dict[str, Any]:
+    """One action's cells by column header, as risk-cli fills them before anyone edits them."""
+    src = register.questionnaire.sources.get(action.source)
+    return {"Action ID": action.id, "Priority": action.priority.capitalize(), "Action": action.text,
+            "Treats risks": ", ".join(action.risks), "Kind": ACTION_KINDS[action.kind],
+            "Source": src.title if src else action.source, "Action owner": "", "Due date": as_date(action.due),
+            "Status": "Not started", "Notes": "", CHANGE: ""}
+
+
+def actions_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
+    headers = [name for name, _ in ACTION_COLUMNS] + list(carry.extra_action_columns if carry else ())
+    sizes = [w for _, w in ACTION_COLUMNS] + [20] * (len(headers) - len(ACTION_COLUMNS))
+    header_row(ws, 1, headers)
+    widths(ws, sizes)
+    rows = carry.action_rows if carry else [action_row(register, a) for a in register.actions]
+    for row, cells in enumerate(rows, start=2):
+        for col, name in enumerate(headers, start=1):
+            value = cells.get(name)
+            put(ws, row, col, "" if value is None else value, align=WRAP)
+    last = max(2, len(rows) + 1)
+    table(ws, "Actions", 1, len(headers), len(rows))
+    fit_rows(ws, sizes, 2, len(rows) + 1)
     ws.freeze_panes = "B2"
     dropdown(ws, ACTION_STATUSES, f"I2:I{last + 200}")
     dropdown(ws, ["Must", "Should", "Could"], f"B2:B{last + 200}")
@@ -282,6 +348,7 @@ def responses_sheet(ws: Any, register: Register) -> None:
         for col, value in enumerate(values, start=1):
             put(ws, row, col, value, align=WRAP, fill_=GREY_FILL if q.id in dropped else None)
     table(ws, "Responses", 1, len(RESPONSE_COLUMNS), row - 1)
+    fit_rows(ws, [w for _, w in RESPONSE_COLUMNS], 2, row)
     ws.freeze_panes = "D2"
 
 

@@ -7,6 +7,9 @@ never a formula, whatever it starts with. `put()` is the only way values reach a
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import weakref
+from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -28,27 +31,51 @@ THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+SCALE_ALIGN = Alignment(wrap_text=True, horizontal="center")
 UK_DATE = "dd/mm/yyyy"
 
 
+@functools.lru_cache(maxsize=None)
 def fill(colour: str) -> PatternFill:
+    """One fill object per colour, so put()'s style cache recognises it."""
     return PatternFill("solid", fgColor=colour)
+
+
+# Per workbook: the cell style each combination of put() arguments produced, and the style
+# objects themselves (held so their ids, the cache key, stay unique). Setting a style the
+# usual way hashes the whole style object on every cell; copying the finished style is the
+# same result at a fraction of the cost, which matters when a batch writes thousands.
+_STYLES: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
 
 
 def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
         fill_: Optional[PatternFill] = None, align: Optional[Alignment] = None, border: bool = False) -> Any:
     """Write one value safely: strings are always text cells, ISO dates become real dates."""
     cell = ws.cell(row=row, column=col)
+    quote = is_date = False
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # never a formula, never an error code such as #N/A
-        if value.startswith(RISKY_START):
-            cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+        quote = value.startswith(RISKY_START)  # Excel keeps it text even when the cell is edited
     elif isinstance(value, dt.date):
         cell.value = value
-        cell.number_format = UK_DATE
+        is_date = True
     else:
         cell.value = value
+    if not (quote or is_date or border) and font is None and fill_ is None and align is None:
+        return cell
+    key = (id(font), id(fill_), id(align), border, quote, is_date)
+    cache = _STYLES.setdefault(ws.parent, {})
+    fresh = not cell.has_style  # a cell styled before keeps what this call does not set: no shortcut
+    known = cache.get(key) if fresh else None
+    if known is not None:
+        cell._style = copy(known[0])
+        return cell
+    if quote:
+        cell.quotePrefix = True
+    if is_date:
+        cell.number_format = UK_DATE
     if font is not None:
         cell.font = font
     if fill_ is not None:
@@ -57,6 +84,8 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
         cell.alignment = align
     if border:
         cell.border = BOX
+    if fresh:
+        cache[key] = (copy(cell._style), (font, fill_, align))
     return cell
 
 
@@ -67,7 +96,7 @@ def as_date(iso: str) -> Any:
 
 def header_row(ws: Any, row: int, headers: Iterable[str], col: int = 1) -> None:
     for i, text in enumerate(headers):
-        put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=Alignment(wrap_text=True, vertical="center"), border=True)
+        put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=HEADER_ALIGN, border=True)
 
 
 def widths(ws: Any, sizes: Iterable[float]) -> None:
@@ -113,7 +142,7 @@ def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, in
     put(ws, row + 1, col, "Likelihood \u2193 / Impact \u2192", font=BOLD, align=WRAP)
     for i in range(1, 6):
         label = scoring.impact[i - 1].label
-        put(ws, row + 1, col + i, f"{i} {label}", font=BOLD, align=Alignment(wrap_text=True, horizontal="center"), border=True)
+        put(ws, row + 1, col + i, f"{i} {label}", font=BOLD, align=SCALE_ALIGN, border=True)
     for n, likelihood in enumerate(range(5, 0, -1)):
         r = row + 2 + n
         put(ws, r, col, f"{likelihood} {scoring.likelihood[likelihood - 1].label}", font=BOLD, border=True)
@@ -127,3 +156,55 @@ def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, in
 
 def save(wb: Any, path: Path, force: bool) -> None:
     atomic_write(Path(path), lambda tmp: wb.save(tmp), force)
+
+
+def fit_rows(ws: Any, sizes: list[float], first_row: int, last_row: int) -> None:
+    """Set row heights for wrapped text, which spreadsheet programs do not always do on open."""
+    merged = {(m.min_row, m.min_col): sum(sizes[c - 1] for c in range(m.min_col, min(m.max_col, len(sizes)) + 1))
+              for m in ws.merged_cells.ranges}
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=len(sizes)):
+        lines = 1
+        for cell, width in zip(row, sizes):
+            width = merged.get((cell.row, cell.column), width)
+            value = cell.value
+            if isinstance(value, str) and cell.alignment.wrap_text and (len(value) > width or "\n" in value):
+                per_line = max(1.0, width * 1.1)
+                lines = max(lines, sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(409, 12.75 * lines + 3)
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """A cell for write-only sheets (`ws.append`) with put()'s guarantee: text stays text.
+
+    In write-only mode a plain string starting with `=` would be written as a formula, so
+    every value for `ws.append` that may hold a person's text goes through here.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # never a formula, never an error code such as #N/A
+        if value.startswith(RISKY_START):
+            cell.quotePrefix = True
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = UK_DATE
+    else:
+        cell.value = value
+    return cell
+
+
+def safe_value(ws: Any, value: Any) -> Any:
+    """A value for `ws.append` on a write-only sheet: as it is when openpyxl keeps it plain text
+    or a number (the fast path), else `text_cell` (risky text, error codes such as #N/A, dates)."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    if isinstance(value, str):
+        if value.startswith(RISKY_START) or value in ERROR_CODES:
+            return text_cell(ws, value)
+        return value
+    if isinstance(value, dt.date):
+        return text_cell(ws, value)
+    return value

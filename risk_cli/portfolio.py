@@ -1,0 +1,358 @@
+"""The portfolio view: figures across every use case an assurance team oversees.
+
+Pure: scored registers in, a `Portfolio` of figures out (what the portfolio workbook, the
+terminal summary and the JSON show). Reading the inputs is `portfolio_inputs`; writing the
+workbook is `portfolio_xlsx`. Every score comes from `scoring.assess`, never a spreadsheet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from risk_cli.errors import Problem
+from risk_cli.questionnaire import Band, Scoring
+from risk_cli.scoring import Register
+
+Grid = dict[tuple[int, int], int]  # (likelihood, impact) -> number of risks
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One input that was read and scored."""
+
+    path: str
+    kind: str  # answers, register or template
+    mtime: float  # the file's modification time: the tie-break between two assessments of one day
+    register: Register
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be used, and why (the first problem; `more` counts the rest)."""
+
+    path: str
+    reason: str
+    more: int = 0
+
+    def line(self) -> str:
+        extra = f" (and {self.more} more problem(s): check the file with risk-cli assess --answers FILE)" if self.more else ""
+        return f"{self.reason}{extra}"
+
+
+@dataclass(frozen=True)
+class UseCase:
+    source: Assessed
+    newest_version: str  # the newest version of its questionnaire this run knows
+    reasons: tuple[str, ...]  # why it needs escalating; empty when it does not
+
+    @property
+    def register(self) -> Register:
+        return self.source.register
+
+    @property
+    def organisation(self) -> str:
+        return self.register.profile("organisation")
+
+    @property
+    def name(self) -> str:
+        return self.register.profile("name")
+
+    @property
+    def version(self) -> str:
+        return self.register.questionnaire.version
+
+    @property
+    def outdated(self) -> bool:
+        """Assessed against an older questionnaire version than the newest known."""
+        return version_key(self.version) < version_key(self.newest_version)
+
+    @property
+    def escalate(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """The same use case given more than once: the newest assessment is used."""
+
+    organisation: str
+    name: str
+    used: Assessed
+    ignored: tuple[Assessed, ...]
+
+    def line(self) -> str:
+        def show(a: Assessed) -> str:
+            return f"{a.path} (assessed {a.register.assessed_on})"
+
+        return (f"use case '{self.name}' ({self.organisation}) is given {len(self.ignored) + 1} times: using "
+                f"{show(self.used)}; ignoring {', '.join(show(a) for a in self.ignored)}")
+
+
+@dataclass(frozen=True)
+class BarrierShare:
+    id: str
+    title: str
+    nao_share: str  # as the NAO put it, e.g. "about 70%"
+    nao_value: Optional[float]  # the same as a number of percent, when there is one
+    use_cases: int  # use cases whose questionnaire asks about this barrier
+    reporting: int
+    organisations: int
+    organisations_reporting: int  # organisations with at least one use case reporting it
+
+    @property
+    def share(self) -> Optional[float]:
+        return self.reporting / self.use_cases if self.use_cases else None
+
+    @property
+    def organisation_share(self) -> Optional[float]:
+        return self.organisations_reporting / self.organisations if self.organisations else None
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    use_cases: tuple[UseCase, ...]  # one per use case, by organisation then name
+    duplicates: tuple[Duplicate, ...]
+    skipped: tuple[Skipped, ...]
+    scoring: Scoring  # the newest scoring of the most used questionnaire: heat map colours and labels
+    ratings: tuple[Band, ...]  # every rating band in use, lowest first
+    inherent: Grid
+    residual: Grid
+    barriers: tuple[BarrierShare, ...]
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def escalations(self) -> list[UseCase]:
+        return [u for u in self.use_cases if u.escalate]
+
+    @property
+    def risk_count(self) -> int:
+        return sum(len(u.register.risks) for u in self.use_cases)
+
+    def residual_totals(self) -> dict[str, int]:
+        out = {b.id: 0 for b in self.ratings}
+        for u in self.use_cases:
+            for rating, n in u.register.counts().items():
+                out[rating] = out.get(rating, 0) + n
+        return out
+
+    def inherent_totals(self) -> dict[str, int]:
+        out = {b.id: 0 for b in self.ratings}
+        for u in self.use_cases:
+            for rating, n in u.register.counts(residual=False).items():
+                out[rating] = out.get(rating, 0) + n
+        return out
+
+    def tiers(self) -> list[tuple[str, int]]:
+        """(tier label, number of use cases), lowest tier first."""
+        found = Counter((u.register.tier.level.level, u.register.tier.level.label) for u in self.use_cases)
+        return [(label, n) for (_, label), n in sorted(found.items())]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+def use_case_key(register: Register) -> tuple[str, str]:
+    """Organisation and name, case-insensitive and whitespace-normalised: one use case."""
+    return (" ".join(register.profile("organisation").split()).casefold(),
+            " ".join(register.profile("name").split()).casefold())
+
+
+def newest_first(a: Assessed) -> tuple[str, float, str]:
+    """The newest assessment wins: assessed_on, then file time, then path (so ties are deterministic)."""
+    return (a.register.assessed_on, a.mtime, a.path)
+
+
+def escalation_reasons(register: Register, escalate_tier: Optional[int] = None) -> tuple[str, ...]:
+    """Why a use case goes to the assurance board: a top tier, or residual risks above appetite.
+
+    The top tiers are the highest two levels of its questionnaire unless `escalate_tier` says
+    from which level on.
+    """
+    levels = [t.level for t in register.questionnaire.scoring.tier_levels]
+    threshold = escalate_tier if escalate_tier is not None else max(2, max(levels) - 1)
+    reasons: list[str] = []
+    tier = register.tier
+    if tier.level.level >= threshold:
+        reasons.append(f"{tier.level.label}: " + "; ".join(tier.reasons))
+    breaches = register.breaches
+    if breaches:
+        listed = ", ".join(f"{sr.risk.id} (residual {sr.residual_score}, appetite up to {sr.appetite.max_score})"
+                           for sr in sorted(breaches, key=lambda sr: -sr.residual_score))
+        reasons.append(f"{len(breaches)} residual risk(s) above appetite: {listed}")
+    return tuple(reasons)
+
+
+def build(assessed: list[Assessed], newest: Optional[dict[str, str]] = None, escalate_tier: Optional[int] = None,
+          skipped: tuple[Skipped, ...] = (), warnings: tuple[Problem, ...] = ()) -> Portfolio:
+    """The portfolio figures; `newest` maps a questionnaire id to its newest version known."""
+    if not assessed:
+        raise ValueError("a portfolio needs at least one assessed use case")
+    groups: dict[tuple[str, str], list[Assessed]] = {}
+    for a in assessed:
+        groups.setdefault(use_case_key(a.register), []).append(a)
+    chosen: list[Assessed] = []
+    duplicates: list[Duplicate] = []
+    for items in groups.values():
+        ordered = sorted(items, key=newest_first, reverse=True)
+        chosen.append(ordered[0])
+        if len(ordered) > 1:
+            reg = ordered[0].register
+            duplicates.append(Duplicate(reg.profile("organisation"), reg.profile("name"), ordered[0], tuple(ordered[1:])))
+    newest = dict(newest or {})
+    for a in chosen:
+        qn = a.register.questionnaire
+        if version_key(qn.version) > version_key(newest.get(qn.id, "0")):
+            newest[qn.id] = qn.version
+    chosen.sort(key=lambda a: (use_case_key(a.register), a.path))
+    duplicates.sort(key=lambda d: (d.organisation.casefold(), d.name.casefold()))
+    use_cases = tuple(UseCase(a, newest[a.register.questionnaire.id], escalation_reasons(a.register, escalate_tier))
+                      for a in chosen)
+    scoring = _reference(use_cases).scoring
+    inherent: Grid = {}
+    residual: Grid = {}
+    for u in use_cases:
+        for sr in u.register.risks:
+            inherent[(sr.likelihood, sr.impact)] = inherent.get((sr.likelihood, sr.impact), 0) + 1
+            key = (sr.residual_likelihood, sr.residual_impact)
+            residual[key] = residual.get(key, 0) + 1
+    return Portfolio(use_cases, tuple(duplicates), tuple(skipped), scoring, _ratings(scoring, use_cases), inherent,
+                     residual, _barriers(use_cases), tuple(warnings))
+
+
+def _reference(use_cases: tuple[UseCase, ...]) -> Any:
+    """The questionnaire whose scoring labels the portfolio: the most used id, its newest version."""
+    ids = Counter(u.register.questionnaire.id for u in use_cases)
+    top = sorted(ids.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return max((u.register.questionnaire for u in use_cases if u.register.questionnaire.id == top),
+               key=lambda qn: version_key(qn.version))
+
+
+def _ratings(scoring: Scoring, use_cases: tuple[UseCase, ...]) -> tuple[Band, ...]:
+    bands = {b.id: b for b in scoring.ratings}
+    for u in use_cases:
+        for b in u.register.questionnaire.scoring.ratings:
+            bands.setdefault(b.id, b)
+    known = [b for b in scoring.ratings]
+    extra = sorted((b for b in bands.values() if b.id not in {k.id for k in known}), key=lambda b: b.min)
+    return tuple(known + extra)
+
+
+def _barriers(use_cases: tuple[UseCase, ...]) -> tuple[BarrierShare, ...]:
+    """Share of use cases (and of organisations) reporting each barrier, among those asked about it."""
+    order: list[str] = []
+    latest: dict[str, Any] = {}
+    asked: Counter[str] = Counter()
+    reported: Counter[str] = Counter()
+    orgs: dict[str, set[str]] = {}
+    orgs_reporting: dict[str, set[str]] = {}
+    for u in sorted(use_cases, key=lambda u: version_key(u.version), reverse=True):
+        org = use_case_key(u.register)[0]
+        for br in u.register.barriers:
+            b = br.barrier
+            if b.id not in latest:
+                order.append(b.id)
+                latest[b.id] = b  # the newest questionnaire's wording and NAO figure
+            asked[b.id] += 1
+            orgs.setdefault(b.id, set()).add(org)
+            if br.reported:
+                reported[b.id] += 1
+                orgs_reporting.setdefault(b.id, set()).add(org)
+    return tuple(BarrierShare(bid, latest[bid].title, latest[bid].nao_share, latest[bid].nao_share_value, asked[bid],
+                              reported[bid], len(orgs.get(bid, ())), len(orgs_reporting.get(bid, ())))
+                 for bid in order)
+
+
+# -- views ----------------------------------------------------------------------------------
+
+def worst_residual(u: UseCase) -> Optional[Any]:
+    worst = u.register.by_residual()
+    return worst[0] if worst else None
+
+
+def to_dict(pf: Portfolio) -> dict[str, Any]:
+    """The JSON result: stable keys, ids rather than labels where both exist."""
+    from risk_cli import __version__
+
+    def use_case(u: UseCase) -> dict[str, Any]:
+        reg = u.register
+        qn = reg.questionnaire
+        return {
+            "file": u.source.path, "kind": u.source.kind, "organisation": u.organisation, "name": u.name,
+            "owner": reg.profile("owner"), "phase": reg.values.get("profile.phase"), "assessed_on": reg.assessed_on,
+            "questionnaire": {"id": qn.id, "version": qn.version, "newest_version": u.newest_version,
+                              "outdated": u.outdated},
+            "tier": {"level": reg.tier.level.level, "label": reg.tier.level.label, "reasons": list(reg.tier.reasons)},
+            "residual_counts": reg.counts(), "appetite_breaches": len(reg.breaches),
+            "mandatory_checks_outstanding": [c.check.id for c in reg.outstanding_checks],
+            "barriers_reported": [b.barrier.id for b in reg.barriers if b.reported],
+            "escalate": u.escalate, "escalation_reasons": list(u.reasons),
+            "risks": [{"id": sr.risk.id, "category": sr.risk.category, "inherent_score": sr.score,
+                       "residual_score": sr.residual_score, "residual_rating": sr.residual_rating.id,
+                       "breach": sr.breach} for sr in reg.risks],
+        }
+
+    def grid(g: Grid) -> list[dict[str, int]]:
+        return [{"likelihood": l, "impact": i, "risks": n} for (l, i), n in sorted(g.items())]
+
+    return {
+        "tool": {"name": "risk-cli", "version": __version__},
+        "totals": {"use_cases": len(pf.use_cases), "risks": pf.risk_count, "escalations": len(pf.escalations),
+                   "outdated": sum(1 for u in pf.use_cases if u.outdated), "duplicates": len(pf.duplicates),
+                   "skipped": len(pf.skipped), "residual": pf.residual_totals(), "inherent": pf.inherent_totals(),
+                   "tiers": dict(pf.tiers())},
+        "heat_maps": {"inherent": grid(pf.inherent), "residual": grid(pf.residual)},
+        "barriers": [{"id": b.id, "title": b.title, "use_cases": b.use_cases, "reporting": b.reporting,
+                      "share": b.share, "organisations": b.organisations,
+                      "organisations_reporting": b.organisations_reporting, "organisation_share": b.organisation_share,
+                      "nao_share": b.nao_share, "nao_share_value": b.nao_value} for b in pf.barriers],
+        "escalations": [{"file": u.source.path, "organisation": u.organisation, "name": u.name,
+                         "tier": u.register.tier.level.level, "reasons": list(u.reasons)} for u in pf.escalations],
+        "duplicates": [{"organisation": d.organisation, "name": d.name, "used": d.used.path,
+                        "ignored": [a.path for a in d.ignored]} for d in pf.duplicates],
+        "skipped": [{"file": s.path, "reason": s.reason, "more_problems": s.more} for s in pf.skipped],
+        "use_cases": [use_case(u) for u in pf.use_cases],
+    }
+
+
+def _percent(value: Optional[float]) -> str:
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+def summary_text(pf: Portfolio, top: int = 10) -> str:
+    """The terminal summary: totals, tiers, ratings, barriers against the NAO, what to escalate."""
+    from tabulate import tabulate
+
+    outdated = sum(1 for u in pf.use_cases if u.outdated)
+    orgs = len({use_case_key(u.register)[0] for u in pf.use_cases})
+    lines = [f"Portfolio: {len(pf.use_cases)} use case(s) from {orgs} organisation(s), {pf.risk_count} risk(s)"]
+    notes = []
+    if pf.duplicates:
+        notes.append(f"{len(pf.duplicates)} given more than once (newest used)")
+    if pf.skipped:
+        notes.append(f"{len(pf.skipped)} input(s) skipped")
+    if outdated:
+        notes.append(f"{outdated} assessed against an older questionnaire version")
+    if notes:
+        lines.append("  " + "; ".join(notes))
+    lines += ["", tabulate([[label, n] for label, n in pf.tiers()], headers=["Tier", "Use cases"], tablefmt="simple")]
+    inherent, residual = pf.inherent_totals(), pf.residual_totals()
+    rows = [[b.label, inherent.get(b.id, 0), residual.get(b.id, 0)] for b in reversed(pf.ratings)]
+    lines += ["", tabulate(rows, headers=["Rating", "Inherent risks", "Residual risks"], tablefmt="simple")]
+    if pf.barriers:
+        rows = [[b.title[:50], f"{b.reporting}/{b.use_cases}", _percent(b.share), _percent(b.organisation_share),
+                 b.nao_share] for b in pf.barriers]
+        lines += ["", tabulate(rows, headers=["Barrier", "Use cases", "Share", "Organisations", "NAO 2023 survey"],
+                               tablefmt="simple")]
+    esc = pf.escalations
+    lines += ["", f"To escalate: {len(esc)} use case(s)"]
+    if esc:
+        shown = sorted(esc, key=lambda u: (-u.register.tier.level.level, -len(u.register.breaches), use_case_key(u.register)))
+        rows = [[u.organisation[:30], u.name[:40], u.register.tier.level.label, len(u.register.breaches)]
+                for u in shown[:top]]
+        lines.append(tabulate(rows, headers=["Organisation", "Use case", "Tier", "Above appetite"], tablefmt="simple"))
+        if len(esc) > top:
+            lines.append(f"... and {len(esc) - top} more (see the Escalations sheet or --format json)")
+    return "\n".join(lines)

@@ -1,0 +1,559 @@
+"""Read back a register risk-cli wrote, after people have worked on it.
+
+Two readers live here because both read registers:
+
+- `read()` takes everything an assurance team typed into a register (owners, treatment,
+  dates, status, notes, extra columns and rows of their own) so that `assess --previous`
+  carries it into the next assessment (`compare()`), by risk id and action id. Columns are
+  found by their header, so reordered columns are fine; a missing column or a formula in a
+  cell a person fills is an error naming the sheet and cell. Scores are never read: the
+  previous scores are recomputed from the answers kept in the hidden data sheet.
+- `load_fast()` reads only the hidden data sheet, for the portfolio over thousands of
+  registers: python-calamine reads it about a hundred times faster than openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from risk_cli import answers as answers_mod
+from risk_cli import safe_yaml
+from risk_cli.answers import Answer, Answers
+from risk_cli.errors import InputProblems, Problem
+from risk_cli.inputs import DATA_SHEET, XLSX_SUFFIXES, Loaded
+from risk_cli.scoring import Register, ScoredRisk
+
+REGISTER_SHEET, ACTIONS_SHEET = "Risk register", "Actions"
+# Columns kept on a risk that is no longer raised: what it was, and everything people typed.
+KEPT_WHEN_CLOSED = ("Risk ID", "Category", "AI sub-category", "Title", "Description (cause, event, effect)",
+                    "NAO barrier", "Framework references", "Date raised")
+HAND_ADDED = "Added by hand: kept as typed; not scored by risk-cli"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the Risk register or Actions sheet, every column by its header."""
+
+    id: str
+    row: int  # the spreadsheet row, for messages
+    cells: dict[str, Any]
+    formulas: dict[str, str] = field(default_factory=dict)  # header -> cell, for any formula found
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What a previous register holds: its answers and the rows people may have edited."""
+
+    path: str
+    answers: Answers  # from the hidden data sheet, not yet checked
+    risks: tuple[Row, ...]
+    actions: tuple[Row, ...]
+    extra_risk_columns: tuple[str, ...]  # columns people added, carried over as they are
+    extra_action_columns: tuple[str, ...]
+
+    @property
+    def questionnaire(self) -> str:
+        return f"{self.answers.questionnaire_id} {self.answers.questionnaire_version}"
+
+
+@dataclass(frozen=True)
+class RiskChange:
+    id: str
+    kind: str  # new, changed, unchanged, no longer raised
+    old_residual: Optional[int]
+    new_residual: Optional[int]
+
+
+@dataclass
+class Carry:
+    """The next register's rows with a previous register's edits merged in (see register_xlsx)."""
+
+    previous: Previous
+    previous_assessed_on: str
+    questionnaire_changed: bool
+    new_questionnaire: str
+    risk_rows: list[dict[str, Any]]
+    action_rows: list[dict[str, Any]]
+    changes: list[RiskChange]
+    edits_carried: int
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def extra_risk_columns(self) -> tuple[str, ...]:
+        return self.previous.extra_risk_columns
+
+    @property
+    def extra_action_columns(self) -> tuple[str, ...]:
+        return self.previous.extra_action_columns
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(c.kind for c in self.changes)
+        return {kind: found.get(kind, 0) for kind in ("new", "changed", "unchanged", "no longer raised")}
+
+    def counts_text(self) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
+
+    def summary_line(self) -> str:
+        return (f"Compared with {self.previous.path} (assessed {self.previous_assessed_on}): {self.counts_text()}; "
+                f"{self.edits_carried} edited cell(s) carried over")
+
+    def summary_rows(self) -> list[tuple[str, Any]]:
+        """Rows for the register's Summary sheet."""
+        when = dt.date.fromisoformat(self.previous_assessed_on) if _is_iso(self.previous_assessed_on) else self.previous_assessed_on
+        rows: list[tuple[str, Any]] = [("Previous assessment", when), ("Risks since then", self.counts_text())]
+        if self.questionnaire_changed:
+            rows.append(("Questionnaire since then", f"updated from {self.previous.questionnaire} to {self.new_questionnaire}: "
+                                                     "a score can change with the questionnaire as well as the answers"))
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.previous.path, "assessed_on": self.previous_assessed_on,
+                "questionnaire": {"id": self.previous.answers.questionnaire_id,
+                                  "version": self.previous.answers.questionnaire_version},
+                "questionnaire_changed": self.questionnaire_changed, "counts": self.counts(),
+                "edits_carried": self.edits_carried,
+                "risks": [{"id": c.id, "change": c.kind, "old_residual": c.old_residual, "new_residual": c.new_residual}
+                          for c in self.changes]}
+
+
+# -- reading a previous register ------------------------------------------------------------
+
+def read(path: Path | str) -> Previous:
+    """Everything a previous register holds that the next one needs; InputProblems if unusable."""
+    from risk_cli import xlsx_guard
+    from risk_cli.register_xlsx import ACTION_COLUMNS, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS
+
+    name = str(path)
+    xlsx_guard.check(path)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputProblems([Problem(name, f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
+    try:
+        missing = [s for s in (REGISTER_SHEET, ACTIONS_SHEET, DATA_SHEET) if s not in wb.sheetnames]
+        if missing:
+            raise InputProblems([Problem(name, f"has no '{s}' sheet, so it is not a register risk-cli can compare with "
+                                               "(was the sheet renamed or deleted?)") for s in missing])
+        answers = data_answers(name, (row[0] for row in wb[DATA_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)))
+        problems: list[Problem] = []
+        risks, risk_extra = _table(name, wb[REGISTER_SHEET], [c for c, _ in REGISTER_COLUMNS], "Risk ID",
+                                   HUMAN_RISK_COLUMNS, problems)
+        actions, action_extra = _table(name, wb[ACTIONS_SHEET], [c for c, _ in ACTION_COLUMNS], "Action ID",
+                                       HUMAN_ACTION_COLUMNS, problems)
+    finally:
+        wb.close()
+    if problems:
+        raise InputProblems(problems)
+    return Previous(name, answers, tuple(risks), tuple(actions), tuple(risk_extra), tuple(action_extra))
+
+
+def _header_key(text: Any) -> str:
+    return " ".join(str(text).split()).casefold() if text is not None else ""
+
+
+def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable[str],
+           problems: list[Problem]) -> tuple[list[Row], list[str]]:
+    """Rows of a sheet by header; reports missing columns, formulas in typed cells, repeated ids."""
+    from openpyxl.utils import get_column_letter as letter
+
+    sheet = ws.title
+    rows = ws.iter_rows()
+    header_cells = next(rows, ())
+    canonical = {_header_key(h): h for h in known}
+    headers: list[Optional[str]] = []
+    extra: list[str] = []
+    seen: dict[str, str] = {}
+    for i, cell in enumerate(header_cells):
+        raw = cell.value
+        if raw is None or str(raw).strip() == "":
+            headers.append(None)
+            continue
+        text = canonical.get(_header_key(raw), " ".join(str(raw).split()))
+        where = f"{sheet}!{letter(i + 1)}1"
+        if text in seen:
+            problems.append(Problem(name, f"the column '{text}' appears twice (also {seen[text]})", where=where))
+            headers.append(None)
+            continue
+        seen[text] = where
+        headers.append(text)
+        if text not in known:
+            extra.append(text)
+    required = [id_column] + list(human)
+    for column in required:
+        if column not in seen:
+            problems.append(Problem(name, f"missing column '{column}': risk-cli needs it to carry people's edits over "
+                                          "(columns may be moved, but not renamed or deleted)", where=f"{sheet}!1:1"))
+    checked = set(required) | set(extra)
+    out: list[Row] = []
+    ids: dict[str, int] = {}
+    for r, cells in enumerate(rows, start=2):
+        values: dict[str, Any] = {}
+        formulas: dict[str, str] = {}
+        blank_headed: list[int] = []
+        for i, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            if value is None or (isinstance(value, str) and value == ""):
+                continue
+            header = headers[i] if i < len(headers) else None
+            if header is None:
+                blank_headed.append(i)
+                continue
+            if getattr(cell, "data_type", None) == "f":
+                formulas[header] = f"{sheet}!{letter(i + 1)}{r}"
+                if header in checked:
+                    problems.append(Problem(name, f"holds a formula ({_short(str(value))}) in the '{header}' column; "
+                                                  "risk-cli never evaluates formulas: type the value itself",
+                                            where=formulas[header]))
+                continue
+            values[header] = _cell_value(value)
+        if not values and not formulas:
+            continue
+        for i in blank_headed:
+            problems.append(Problem(name, "holds a value in a column with no header; give the column a header "
+                                          "so it can be carried over", where=f"{sheet}!{letter(i + 1)}{r}"))
+        ident = values.get(id_column)
+        ident = "" if ident is None else (str(int(ident)) if isinstance(ident, float) and ident.is_integer() else str(ident).strip())
+        if ident:
+            if ident in ids:
+                problems.append(Problem(name, f"{id_column} {ident} appears twice (also row {ids[ident]}); "
+                                              "keep one row per id", where=f"{sheet}!{letter(headers.index(id_column) + 1)}{r}"))
+                continue
+            ids[ident] = r
+        out.append(Row(ident, r, values, formulas))
+    return out, extra
+
+
+def _cell_value(value: Any) -> Any:
+    """A cell as the next register writes it: whole-day datetimes become dates."""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) else value
+    return value
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def data_answers(name: str, values: Iterable[Any]) -> Answers:
+    """The answers a register was scored from: the text in column A of its hidden data sheet."""
+    chunks: list[str] = []
+    for row, value in enumerate(values, start=2):
+        if value is None or value == "":
+            break
+        if not isinstance(value, str):
+            raise InputProblems([Problem(name, "holds a damaged data sheet (a cell is not text)", where=f"{DATA_SHEET}!A{row}")])
+        chunks.append(value)
+    if not chunks:
+        raise InputProblems([Problem(name, "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
+    doc = safe_yaml.loads("".join(chunks), f"{name} [{DATA_SHEET}]")
+    return answers_mod.from_document(doc)
+
+
+def load_fast(path: Path | str) -> Loaded:
+    """Like `inputs.load`, but a register's answers are read from its data sheet alone, quickly.
+
+    Anything that is not a register risk-cli wrote (answers files, templates, stray files)
+    goes to `inputs.load`, which says what it is or what is wrong with it.
+    """
+    from risk_cli import inputs
+
+    p = Path(path)
+    if p.suffix.lower() not in XLSX_SUFFIXES:
+        return inputs.load(p)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # a platform without a wheel: openpyxl reads the same, more slowly
+        return inputs.load(p)
+    from risk_cli import xlsx_guard
+
+    xlsx_guard.check(p)
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        try:
+            if DATA_SHEET not in wb.sheet_names:
+                rows = None
+            else:
+                rows = wb.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
+        finally:
+            wb.close()
+    except Exception:  # calamine could not read it: openpyxl either can, or says exactly what is wrong
+        return inputs.load(p)
+    if rows is None:
+        return inputs.load(p)
+    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])))
+
+
+# -- comparing with the new assessment ------------------------------------------------------
+
+def rescore(previous: Previous, register: Register) -> tuple[Register, list[Problem]]:
+    """The previous assessment, recomputed from its answers (its spreadsheet scores are never read)."""
+    from risk_cli import bundled
+    from risk_cli.errors import RiskCliError
+    from risk_cli.scoring import assess
+
+    qn = register.questionnaire
+    old = previous.answers
+    name = previous.path
+    if old.questionnaire_id != qn.id:
+        raise InputProblems([Problem(name, f"is a register for questionnaire '{old.questionnaire_id}', but these answers "
+                                           f"are for '{qn.id}'; only registers of the same questionnaire can be compared")])
+    warnings: list[Problem] = []
+    old_qn = qn if old.questionnaire_version == qn.version else None
+    if old_qn is None:
+        warnings.append(Problem(name, f"was assessed against {previous.questionnaire}; this assessment uses {qn.label}: "
+                                      "a risk's score can change with the questionnaire as well as with the answers"))
+        try:
+            old_qn = bundled.resolve(qn.id, old.questionnaire_version)
+        except RiskCliError:
+            old_qn = None
+    if old_qn is not None:
+        clean, errors, _ = answers_mod.check(old_qn, old, f"{name} [{DATA_SHEET}]", complete=False)
+        if errors:
+            raise InputProblems(errors)
+        return assess(old_qn, clean), warnings
+    # That version is not available: recompute from the answers that still fit this version.
+    mapped: dict[str, Answer] = {}
+    for qid, answer in old.values.items():
+        q = qn.by_id.get(qid)
+        if q is None:
+            continue
+        value, message = answers_mod.normalise(q, answer.value)
+        note, note_error = answers_mod.clean_text(answer.note, "note") if answer.note else ("", None)
+        if message is None and note_error is None:
+            mapped[qid] = Answer(value, note)
+    lost = len(old.values) - len(mapped)
+    raw = Answers(qn.id, qn.version, qn.sha256, mapped, old.assessed_on)
+    clean, errors, _ = answers_mod.check(qn, raw, f"{name} [{DATA_SHEET}]", complete=False)
+    if errors:
+        raise InputProblems(errors)
+    warnings.append(Problem(name, f"{previous.questionnaire} is not available here, so the previous scores were "
+                                  f"recomputed from its answers with {qn.label}"
+                                  + (f"; {lost} previous answer(s) no longer fit and were left out" if lost else "")))
+    return assess(qn, clean), warnings
+
+
+def _norm(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _edited(value: Any, default: Any) -> bool:
+    return _norm(value) != _norm(default)
+
+
+def _risk_change(before: Optional[ScoredRisk], sr: ScoredRisk, had_row: bool) -> tuple[RiskChange, str, str]:
+    """(change, trend, text for the 'Change since last assessment' column)."""
+    rid = sr.risk.id
+    now = f"{sr.residual_score} ({sr.residual_rating.label})"
+    if before is None:
+        text = "Raised again: not raised at the previous assessment" if had_row else "New"
+        return RiskChange(rid, "new", None, sr.residual_score), "New", text
+    was = f"{before.residual_score} ({before.residual_rating.label})"
+    same_residual = (before.residual_likelihood, before.residual_impact) == (sr.residual_likelihood, sr.residual_impact)
+    same_inherent = (before.likelihood, before.impact) == (sr.likelihood, sr.impact)
+    change = RiskChange(rid, "unchanged" if same_residual and same_inherent else "changed", before.residual_score,
+                        sr.residual_score)
+    if change.kind == "unchanged":
+        return change, "Same", f"Unchanged: residual {now}"
+    if same_residual:
+        parts = [f"Residual unchanged at {now}"]
+    elif before.residual_score == sr.residual_score:
+        parts = [f"Residual {was} \u2192 {now} (likelihood {before.residual_likelihood} \u2192 {sr.residual_likelihood}, "
+                 f"impact {before.residual_impact} \u2192 {sr.residual_impact})"]
+    else:
+        parts = [f"Residual {was} \u2192 {now}"]
+    if not same_inherent:
+        parts.append(f"inherent {before.score} ({before.rating.label}) \u2192 {sr.score} ({sr.rating.label})")
+    trend = "Up" if sr.residual_score > before.residual_score else "Down" if sr.residual_score < before.residual_score else "Same"
+    return change, trend, "; ".join(parts)
+
+
+def _keep_only_edits(cells: dict[str, Any], defaults: dict[str, Any], human: Iterable[str]) -> int:
+    """On a row no longer raised, blank the cells still at risk-cli's value; count the people's edits kept.
+
+    So the row holds exactly what people typed, and if the risk is raised again those
+    edits come back while everything else follows the new assessment.
+    """
+    kept = 0
+    for column in human:
+        if column in cells and _edited(cells[column], defaults.get(column)):
+            kept += 1
+        else:
+            cells.pop(column, None)
+    return kept
+
+
+_TOOL_ACTION = re.compile(r"^(FIND-|CHECK-).+|^(?P<risk>.+)-A\d+$")
+
+
+def _tool_action(action_id: str, risk_ids: set[str]) -> bool:
+    m = _TOOL_ACTION.match(action_id)
+    return bool(m) and (m.group("risk") is None or m.group("risk") in risk_ids)
+
+
+def compare(previous: Previous, register: Register, old: Register,
+            warnings: Optional[list[Problem]] = None) -> Carry:
+    """Merge a previous register's edits into the rows of `register` and mark what changed.
+
+    A cell a person filled carries over when it differs from what risk-cli wrote in the
+    previous register (recomputed from its answers); cells still at risk-cli's value are
+    recomputed, so a risk that now breaches its appetite gets the new suggestion.
+    """
+    from risk_cli.register_xlsx import CHANGE, HUMAN_RISK_COLUMNS, as_date, risk_row
+
+    warnings = list(warnings or [])
+    problems: list[Problem] = []
+    name = previous.path
+    today = as_date(register.assessed_on)
+    known_risks = {r.id for r in register.questionnaire.risks} | {r.id for r in old.questionnaire.risks}
+    old_scored = {sr.risk.id: sr for sr in old.risks}
+    old_rows = {row.id: row for row in previous.risks if row.id}
+    new_ids = {sr.risk.id for sr in register.risks}
+    edits = 0
+
+    def carry_cells(cells: dict[str, Any], row: Row, defaults: dict[str, Any], human: Iterable[str],
+                    extra: Iterable[str]) -> int:
+        n = 0
+        for column in human:
+            if column in row.cells and _edited(row.cells[column], defaults.get(column)):
+                cells[column] = row.cells[column]
+                n += 1
+            elif column not in row.cells and defaults.get(column) not in (None, "") and column in cells:
+                cells[column] = ""  # a person cleared a cell risk-cli had filled: keep it cleared
+                n += 1
+        for column in extra:
+            if column in row.cells:
+                cells[column] = row.cells[column]
+                n += 1
+        return n
+
+    risk_rows: list[dict[str, Any]] = []
+    changes: list[RiskChange] = []
+    for sr in register.risks:
+        cells = risk_row(register, sr)
+        row = old_rows.get(sr.risk.id)
+        before = old_scored.get(sr.risk.id)
+        if row is not None:
+            defaults = risk_row(old, before) if before is not None else {"Status": "Closed"}
+            edits += carry_cells(cells, row, defaults, HUMAN_RISK_COLUMNS, previous.extra_risk_columns)
+            if row.cells.get("Date raised") not in (None, ""):
+                cells["Date raised"] = row.cells["Date raised"]
+        elif before is not None:
+            cells["Date raised"] = as_date(old.assessed_on)
+            warnings.append(Problem(name, f"risk {sr.risk.id} was raised at the previous assessment but its row has been "
+                                          "deleted; it is listed again", where=REGISTER_SHEET))
+        change, cells["Trend"], cells[CHANGE] = _risk_change(before, sr, row is not None)
+        changes.append(change)
+        risk_rows.append(cells)
+
+    keep = set(KEPT_WHEN_CLOSED) | set(HUMAN_RISK_COLUMNS) | set(previous.extra_risk_columns)
+    for row in previous.risks:
+        if row.id and row.id in new_ids:
+            continue
+        if not row.id or row.id not in known_risks:
+            for column, where in row.formulas.items():
+                problems.append(Problem(name, f"holds a formula in the '{column}' column of a row added by hand; "
+                                              "risk-cli never evaluates formulas: type the value itself", where=where))
+            risk_rows.append({**row.cells, CHANGE: HAND_ADDED})
+            edits += 1
+            continue
+        cells = {column: value for column, value in row.cells.items() if column in keep}
+        cells["Last reviewed"] = today
+        before = old_scored.get(row.id)
+        if before is not None:  # raised last time, not now
+            status = row.cells.get("Status")
+            text = f"No longer raised: residual was {before.residual_score} ({before.residual_rating.label})"
+            if _norm(status) not in ("", "Open", "Closed"):
+                text += f"; status was {status}"
+            edits += _keep_only_edits(cells, risk_row(old, before), HUMAN_RISK_COLUMNS)
+            cells["Status"], cells["Trend"], cells[CHANGE] = "Closed", "Down", text
+            changes.append(RiskChange(row.id, "no longer raised", before.residual_score, None))
+        else:  # already no longer raised at the previous assessment: kept as it was
+            cells[CHANGE] = row.cells.get(CHANGE) or "Not raised"
+        risk_rows.append(cells)
+
+    action_rows, action_edits = _actions(previous, register, old, known_risks, problems, carry_cells)
+    if problems:
+        raise InputProblems(problems)
+    return Carry(previous, old.assessed_on, previous.answers.questionnaire_version != register.questionnaire.version,
+                 register.questionnaire.label, risk_rows, action_rows, changes, edits + action_edits, warnings)
+
+
+def _actions(previous: Previous, register: Register, old: Register, known_risks: set[str],
+             problems: list[Problem], carry_cells: Any) -> tuple[list[dict[str, Any]], int]:
+    from risk_cli.register_xlsx import CHANGE, HUMAN_ACTION_COLUMNS, action_row
+
+    name = previous.path
+    old_actions = {a.id: a for a in old.actions}
+    old_rows = {row.id: row for row in previous.actions if row.id}
+    new_ids = {a.id for a in register.actions}
+    rows: list[dict[str, Any]] = []
+    edits = 0
+    for action in register.actions:
+        cells = action_row(register, action)
+        row = old_rows.get(action.id)
+        before = old_actions.get(action.id)
+        if row is not None:
+            defaults = action_row(old, before) if before is not None else {"Status": "Not needed"}
+            edits += carry_cells(cells, row, defaults, HUMAN_ACTION_COLUMNS, previous.extra_action_columns)
+        cells[CHANGE] = "New" if before is None and row is None else "Needed again" if before is None else "Still needed"
+        rows.append(cells)
+    for row in previous.actions:
+        if row.id and row.id in new_ids:
+            continue
+        cells = dict(row.cells)
+        if not row.id or not _tool_action(row.id, known_risks):
+            for column, where in row.formulas.items():
+                problems.append(Problem(name, f"holds a formula in the '{column}' column of a row added by hand; "
+                                              "risk-cli never evaluates formulas: type the value itself", where=where))
+            cells[CHANGE] = HAND_ADDED
+            edits += 1
+        elif row.id in old_actions:
+            status = row.cells.get("Status")
+            text = "No longer needed by the answers"
+            if _norm(status) not in ("", "Not started", "Done", "Not needed"):
+                text += f"; status was {status}"
+            edits += _keep_only_edits(cells, action_row(old, old_actions[row.id]), HUMAN_ACTION_COLUMNS)
+            cells["Status"] = "Done" if _norm(status) == "Done" else "Not needed"
+            cells[CHANGE] = text
+        rows.append(cells)
+    return rows, edits
+
+
+def carry_over(path: Path | str, register: Register, previous: Optional[Previous] = None) -> Carry:
+    """Read a previous register (unless given), recompute it, and merge its edits into `register`."""
+    previous = previous or read(path)
+    old, warnings = rescore(previous, register)
+    if register.assessed_on < old.assessed_on:
+        warnings.append(Problem(previous.path, f"was assessed on {old.assessed_on}, after these answers "
+                                               f"({register.assessed_on}); is it the right previous register?"))
+    for part in ("organisation", "name"):
+        was, now = old.profile(part), register.profile(part)
+        if _key(was) != _key(now):
+            warnings.append(Problem(previous.path, f"is for {part} '{was}', these answers for '{now}'; "
+                                                   "edits are carried over by risk id all the same"))
+    return compare(previous, register, old, warnings)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
