@@ -27,13 +27,27 @@ class Entry:
     path: Path
 
 
-def catalogue() -> list[Entry]:
-    """Every bundled questionnaire, by id then version."""
+_LOADED: dict[tuple[str, int, int], Questionnaire] = {}
+
+
+def load_bundled(path: Path) -> Questionnaire:
+    """A bundled questionnaire, parsed once per process: finding one by id reads them all,
+    and a batch resolves the same one for every input. Keyed by size and modification time,
+    so an edited file is read again."""
     from risk_cli import loader
 
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _LOADED:
+        _LOADED[key] = loader.load(path, label=f"bundled questionnaire {path.name}")
+    return _LOADED[key]
+
+
+def catalogue() -> list[Entry]:
+    """Every bundled questionnaire, by id then version."""
     out = []
     for path in sorted(bundled_dir().glob("*.yaml")):
-        qn = loader.load(path, label=f"bundled questionnaire {path.name}")
+        qn = load_bundled(path)
         out.append(Entry(qn.id, qn.version, qn.title, path))
     return sorted(out, key=lambda e: (e.id, _version_key(e.version)))
 
@@ -60,5 +74,5 @@ def resolve(name: str | None, version: str | None = None) -> Questionnaire:
         if not exact:
             have = ", ".join(e.version for e in matches)
             raise RiskCliError(f"questionnaire {name} version {version} is not bundled with this tool (versions: {have})")
-        return loader.load(exact[0].path)
-    return loader.load(matches[-1].path)
+        return load_bundled(exact[0].path)
+    return load_bundled(matches[-1].path)

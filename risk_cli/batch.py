@@ -1,0 +1,525 @@
+"""Batch assessment: many inputs in, one register each plus a summary workbook out.
+
+A central team points this at a folder of a thousand answers files, filled templates or
+registers. Every input is read, checked, scored and written on its own, so one bad file
+never stops the rest; bad files are reported with their reasons and listed in the summary.
+
+Work is spread over processes (`jobs`), each of which loads a questionnaire once and keeps
+it, and hands back only a small `Result` record. Results are kept in input order, so the
+summary and every register are the same whatever the number of processes. Every file is
+written atomically, so an interrupted batch leaves only complete files behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from risk_cli.errors import InputProblems, Problem, RiskCliError
+
+SUMMARY_XLSX = "batch-summary.xlsx"
+REGISTER_SUFFIX = "-register.xlsx"
+MAX_CHUNK = 4  # inputs handed to a process at a time: low overhead, and the last ones finish together
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every input is assessed with; sent to each worker process once."""
+
+    questionnaire: Optional[str] = None  # -q: a bundled id or a file; None: the one each input names
+    force: bool = False
+    fail_on: Optional[str] = None  # a rating id or label
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    source: str  # the input file
+    output: str  # where its register goes
+
+
+@dataclass
+class Result:
+    """One input's outcome: small and plain, so it is cheap to send between processes."""
+
+    index: int
+    file: str
+    status: str  # "ok" or "bad"
+    kind: str = ""  # answers, register or template (empty when it could not be read)
+    problems: tuple[str, ...] = ()  # every problem, one line each: file, place, what
+    warnings: tuple[str, ...] = ()
+    register: str = ""  # the register written (empty for a bad input)
+    questionnaire: str = ""  # "id version"
+    use_case: str = ""
+    organisation: str = ""
+    tier_level: Optional[int] = None
+    tier: str = ""
+    ratings: tuple[tuple[str, str, str], ...] = ()  # (id, label, colour), worst first
+    residual: tuple[int, ...] = ()  # residual counts, aligned with `ratings`
+    risks: int = 0
+    worst_id: str = ""
+    worst_score: Optional[int] = None
+    worst_rating: str = ""
+    breaches: tuple[str, ...] = ()  # risk ids whose residual score is above appetite
+    fail_on_hits: tuple[str, ...] = ()  # risk ids at or above the --fail-on rating
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def reason(self) -> str:
+        """The first problem, and how many more there are: one line for the terminal."""
+        if not self.problems:
+            return ""
+        more = len(self.problems) - 1
+        if not more:
+            return self.problems[0]
+        return f"{self.problems[0]} (and {more} more; all are on the Problems sheet of {SUMMARY_XLSX})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON line for this input: stable keys, rating ids rather than labels."""
+        return {
+            "file": self.file, "status": self.status, "kind": self.kind, "problems": list(self.problems),
+            "warnings": list(self.warnings), "register": self.register or None,
+            "questionnaire": self.questionnaire or None, "use_case": self.use_case, "organisation": self.organisation,
+            "tier": None if self.tier_level is None else {"level": self.tier_level, "label": self.tier},
+            "residual_counts": {r[0]: n for r, n in zip(self.ratings, self.residual)},
+            "risks": self.risks,
+            "worst": None if self.worst_score is None else
+            {"id": self.worst_id, "score": self.worst_score, "rating": self.worst_rating},
+            "appetite_breaches": len(self.breaches), "breach_ids": list(self.breaches),
+            "fail_on_hits": list(self.fail_on_hits),
+        }
+
+
+@dataclass
+class Plan:
+    """What a batch will do, worked out and checked before any work starts."""
+
+    outdir: Path
+    options: Options
+    tasks: list[Task]
+    missing: list[Result] = field(default_factory=list)  # inputs named that could not be found
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks) + len(self.missing)
+
+    @property
+    def summary_path(self) -> Path:
+        return self.outdir / SUMMARY_XLSX
+
+
+# -- planning ------------------------------------------------------------------------------
+
+def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options = Options()) -> Plan:
+    """Expand folders, name every output and refuse to overwrite, all before any work.
+
+    Raises RiskCliError (exit 2, nothing written) when there is nothing to assess, when an
+    output would replace a file without --force (every clash listed), or when OUTDIR cannot
+    be used. Files inside OUTDIR found by expanding a folder are skipped, so a batch can be
+    run again over a folder that holds its own outputs.
+    """
+    from risk_cli import inputs as inputs_mod
+
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise RiskCliError(f"{out}: is not a folder; -o needs a folder for the registers")
+    named = {Path(p).resolve() for p in inputs}
+    out_resolved = out.resolve()
+    files: list[Path] = []
+    order: list[tuple[str, Any]] = []  # ("file", Path) or ("missing", Problem), in input order
+    seen: set[Path] = set()
+    for raw in inputs:
+        found, problems = inputs_mod.expand([raw])
+        for problem in problems:
+            order.append(("missing", problem))
+        for f in found:
+            key = f.resolve()
+            if key in seen or (key not in named and out_resolved in key.parents):
+                continue
+            seen.add(key)
+            files.append(f)
+            order.append(("file", f))
+    if not files:
+        raise InputProblems([p for kind, p in order if kind == "missing"]
+                            or [Problem(", ".join(map(str, inputs)) or "(none)", "no inputs to assess")])
+    names = register_names(files)
+    clashes = [out / n for n in names + [SUMMARY_XLSX] if (out / n).exists()]
+    if clashes and not options.force:
+        raise InputProblems([Problem(str(c), "already exists; use --force to replace it") for c in clashes])
+    _check_options(options)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RiskCliError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
+    if not os.access(out, os.W_OK):
+        raise RiskCliError(f"{out}: cannot write in this folder (permission denied)")
+    tasks: list[Task] = []
+    missing: list[Result] = []
+    by_file = dict(zip(files, names))
+    for index, (kind, item) in enumerate(order):
+        if kind == "file":
+            tasks.append(Task(index, str(item), str(out / by_file[item])))
+        else:
+            missing.append(Result(index, item.file, "bad", problems=(str(item),)))
+    return Plan(out, options, tasks, missing)
+
+
+def _check_options(options: Options) -> None:
+    """A -q that does not load, or a --fail-on that is not one of its ratings, is a usage error."""
+    if options.questionnaire is None:
+        return
+    from risk_cli import assessment, bundled
+
+    qn = bundled.resolve(options.questionnaire)
+    if options.fail_on:
+        assessment.rating_id(qn, options.fail_on)
+
+
+def register_names(files: Sequence[Path]) -> list[str]:
+    """`<stem>-register.xlsx` per input; stems that clash gain their parent folders, then more.
+
+    A stem already ending in `-register` is not doubled.
+
+    Deterministic: the names depend only on the list of inputs, never on which inputs turn
+    out bad. Clashes are found ignoring case, for file systems that ignore it.
+    """
+    absolute = [Path(os.path.abspath(f)) for f in files]
+    names = [_base(f) for f in absolute]
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        groups.setdefault(name.casefold(), []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        deepest = max(len(absolute[i].parent.parts) - 1 for i in members)
+        best: dict[int, str] = {i: names[i] for i in members}
+        for depth in range(1, deepest + 1):  # the fewest folders that tell the most apart
+            candidates = {i: "-".join(absolute[i].parent.parts[1:][-depth:] + (_base(absolute[i]),)) for i in members}
+            if len({c.casefold() for c in candidates.values()}) > len({b.casefold() for b in best.values()}):
+                best = candidates
+            if len({c.casefold() for c in best.values()}) == len(members):
+                break
+        for i in members:
+            names[i] = best[i]
+    taken: set[str] = set()
+    for i, name in enumerate(names):
+        if name.casefold() in taken:  # same folder and stem (a.yaml, a.xlsx), or a made-up name met a real one
+            name = f"{name}-{absolute[i].suffix.lstrip('.').lower() or 'file'}"
+            n = 2
+            base = name
+            while name.casefold() in taken:
+                name = f"{base}-{n}"
+                n += 1
+        taken.add(name.casefold())
+        names[i] = name
+    return [n + REGISTER_SUFFIX for n in names]
+
+
+def _base(path: Path) -> str:
+    """The stem, less a trailing '-register' (re-assessing x-register.xlsx writes x-register.xlsx)."""
+    stem = path.stem
+    cut = len(REGISTER_SUFFIX) - len(".xlsx")
+    if stem.lower().endswith(REGISTER_SUFFIX[:-5]) and len(stem) > cut:
+        return stem[:-cut]
+    return stem
+
+
+# -- the work, in a worker process or in this one -------------------------------------------
+
+class Worker:
+    """Assesses inputs one at a time, loading each questionnaire once and keeping it."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self._questionnaires: dict[tuple[Any, ...], Any] = {}  # key -> Questionnaire or the error it raised
+        self._ratings: dict[str, Any] = {}
+
+    def questionnaire(self, answers: Any) -> Any:
+        from risk_cli import assessment
+
+        name = self.options.questionnaire
+        key = (name,) if name else (None, answers.questionnaire_id, answers.questionnaire_version)
+        if key not in self._questionnaires:
+            try:
+                self._questionnaires[key] = assessment.questionnaire_for(name, answers)
+            except RiskCliError as exc:
+                self._questionnaires[key] = exc
+        found = self._questionnaires[key]
+        if isinstance(found, RiskCliError):
+            raise found
+        return found
+
+    def fail_on(self, qn: Any) -> Optional[str]:
+        """The --fail-on rating id for this questionnaire (ratings can differ between them)."""
+        if not self.options.fail_on:
+            return None
+        key = f"{qn.id}@{qn.version}"
+        if key not in self._ratings:
+            from risk_cli import assessment
+
+            try:
+                self._ratings[key] = assessment.rating_id(qn, self.options.fail_on)
+            except RiskCliError as exc:
+                self._ratings[key] = exc
+        found = self._ratings[key]
+        if isinstance(found, RiskCliError):
+            raise found
+        return found
+
+    def process(self, task: Task) -> Result:
+        """Read, check, score and write one input. Never raises for a bad input."""
+        from risk_cli import assessment, inputs, register_xlsx, scoring
+
+        kind = ""
+        try:
+            loaded = inputs.load(task.source)
+            kind = loaded.kind
+            qn = self.questionnaire(loaded.answers)
+            clean, warnings = assessment.checked(qn, loaded.answers, task.source)
+            register = scoring.assess(qn, clean)
+            threshold = self.fail_on(qn)
+            hits = tuple(assessment.reaches(register, threshold)) if threshold else ()
+            register_xlsx.write(register, Path(task.output), force=self.options.force)
+        except RiskCliError as exc:
+            return Result(task.index, task.source, "bad", kind, problems=_lines(task.source, exc.lines()))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # a bug, or a library failing on a strange file: report it, keep going
+            message = f"{task.source}: internal error: {type(exc).__name__}: {exc} (please report it)"
+            return Result(task.index, task.source, "bad", kind, problems=(message,))
+        return summarise(task, kind, register, warnings, hits)
+
+
+def _lines(source: str, lines: list[str]) -> tuple[str, ...]:
+    """Every problem line names its file; prefix the input's name where a line does not."""
+    return tuple(line if line.startswith(source) else f"{source}: {line}" for line in lines)
+
+
+def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hits: tuple[str, ...]) -> Result:
+    """The summary row of one register."""
+    qn = register.questionnaire
+    bands = tuple(reversed(qn.scoring.ratings))
+    counts = register.counts()
+    worst = register.by_residual()[:1]
+    return Result(
+        index=task.index, file=task.source, status="ok", kind=kind, warnings=tuple(str(w) for w in warnings),
+        register=task.output, questionnaire=qn.label, use_case=register.profile("name"),
+        organisation=register.profile("organisation"), tier_level=register.tier.level.level,
+        tier=register.tier.level.label, ratings=tuple((b.id, b.label, b.colour) for b in bands),
+        residual=tuple(counts[b.id] for b in bands), risks=len(register.risks),
+        worst_id=worst[0].risk.id if worst else "", worst_score=worst[0].residual_score if worst else None,
+        worst_rating=worst[0].residual_rating.label if worst else "",
+        breaches=tuple(r.risk.id for r in register.breaches), fail_on_hits=hits,
+    )
+
+
+_WORKER: Optional[Worker] = None
+
+
+def _init_worker(options: Options) -> None:
+    """Runs once per process: Ctrl-C is the parent's to handle, and heavy imports happen once."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from risk_cli import register_xlsx  # noqa: F401  (openpyxl, once per process)
+
+    _WORKER = Worker(options)
+
+
+def _process(task: Task) -> Result:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.process(task)
+
+
+# -- running -----------------------------------------------------------------------------
+
+def default_jobs() -> int:
+    """The cores this process may use (fewer than the machine's in a container or under taskset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def run_batch(plan: Plan, jobs: Optional[int] = None,
+              on_result: Optional[Callable[[Result], None]] = None) -> list[Result]:
+    """Assess every input of `plan`, write the summary workbook; results in input order.
+
+    `on_result` is called once per input as it finishes (for a progress bar). Ctrl-C
+    (KeyboardInterrupt) stops the work: processes finish the file in hand, nothing is
+    half-written, no summary is written, and the KeyboardInterrupt is raised again.
+    """
+    results: list[Result] = list(plan.missing)
+    for r in plan.missing:
+        if on_result:
+            on_result(r)
+    tasks = plan.tasks
+    jobs = max(1, min(jobs or default_jobs(), len(tasks)))
+    if jobs == 1:
+        worker = Worker(plan.options)
+        for task in tasks:
+            result = worker.process(task)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    else:
+        results.extend(_in_processes(plan, jobs, on_result))
+    results.sort(key=lambda r: r.index)
+    write_summary(plan, results)
+    return results
+
+
+def _in_processes(plan: Plan, jobs: int, on_result: Optional[Callable[[Result], None]]) -> list[Result]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, min(MAX_CHUNK, len(plan.tasks) // (jobs * 16)))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                               initargs=(plan.options,))
+    out: list[Result] = []
+    try:
+        for result in pool.map(_process, plan.tasks, chunksize=chunk):
+            out.append(result)
+            if on_result:
+                on_result(result)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return out
+
+
+def _stop(pool: Any) -> None:
+    """Cancel what has not started and let each process finish its file (no half-written files)."""
+    while True:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        except KeyboardInterrupt:  # a second Ctrl-C while waiting: keep waiting, quietly
+            continue
+
+
+def _context() -> Any:
+    """fork on Linux: workers start in milliseconds with the modules already imported."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+# -- the summary workbook ------------------------------------------------------------------
+
+def rating_columns(results: Sequence[Result]) -> list[tuple[str, str, str]]:
+    """Every rating any register used, worst first, in the order first met (input order)."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    for r in results:
+        for band in r.ratings:
+            seen.setdefault(band[1], band)
+    return list(seen.values())
+
+
+def summary_rows(plan: Plan, results: Sequence[Result]) -> tuple[list[str], list[list[Any]]]:
+    """The summary sheet as a header and one row per input, in input order."""
+    bands = rating_columns(results)
+    header = ["No.", "File", "Kind", "Status", "Reason", "Use case", "Organisation", "Questionnaire", "Tier"]
+    header += [f"Residual {label}" for _, label, _ in bands]
+    header += ["Risks", "Worst residual risk", "Worst residual score", "Worst residual rating",
+               "Appetite breaches", "Risks above appetite"]
+    if plan.options.fail_on:
+        header += [f"At or above {plan.options.fail_on}"]
+    header += ["Register", "Warnings"]
+    rows: list[list[Any]] = []
+    for n, r in enumerate(results, start=1):
+        counts = {label: c for (_, label, _), c in zip(r.ratings, r.residual)}
+        row: list[Any] = [n, r.file, r.kind, "OK" if r.ok else "Bad", r.reason, r.use_case, r.organisation,
+                          r.questionnaire, r.tier]
+        row += [counts.get(label, "" if not r.ok else 0) for _, label, _ in bands]
+        row += ["" if not r.ok else r.risks, r.worst_id, "" if r.worst_score is None else r.worst_score,
+                r.worst_rating, "" if not r.ok else len(r.breaches), ", ".join(r.breaches)]
+        if plan.options.fail_on:
+            row += [", ".join(r.fail_on_hits)]
+        row += [Path(r.register).name if r.register else "", "\n".join(r.warnings)]
+        rows.append(row)
+    return header, rows
+
+
+def write_summary(plan: Plan, results: Sequence[Result]) -> Path:
+    """batch-summary.xlsx: Summary (one row per input), Problems (one row per problem), About."""
+    from openpyxl import Workbook
+
+    from risk_cli import __version__
+    from risk_cli.register_xlsx import generated_at
+    from risk_cli.xlsx import BOLD, TITLE, WRAP, fill, header_row, put, rating_formats, save, table, widths
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    header, rows = summary_rows(plan, results)
+    header_row(ws, 1, header)
+    sizes = {"No.": 6, "File": 40, "Kind": 10, "Status": 8, "Reason": 60, "Use case": 30, "Organisation": 26,
+             "Questionnaire": 24, "Tier": 14, "Register": 36, "Warnings": 40, "Risks above appetite": 30}
+    widths(ws, [sizes.get(h, 12) for h in header])
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            put(ws, r, c, value)
+        if row[3] == "Bad":
+            put(ws, r, 4, "Bad", fill_=fill("FFC7CE"))
+    table(ws, "BatchSummary", 1, len(header), len(rows))
+    ws.freeze_panes = "C2"
+    bands = rating_columns(results)
+    if rows and bands:
+        from openpyxl.utils import get_column_letter
+
+        col = get_column_letter(header.index("Worst residual rating") + 1)
+        rating_formats(ws, f"{col}2:{col}{len(rows) + 1}", [_Band(label, colour) for _, label, colour in bands])
+
+    problems = wb.create_sheet("Problems")
+    header_row(problems, 1, ["File", "Problem"])
+    widths(problems, [40, 100])
+    r = 1
+    for result in results:
+        for line in result.problems:
+            r += 1
+            put(problems, r, 1, result.file)
+            put(problems, r, 2, line, align=WRAP)
+    table(problems, "BatchProblems", 1, 2, r - 1)
+
+    about = wb.create_sheet("About")
+    widths(about, [28, 60])
+    put(about, 1, 1, "risk-cli batch summary", font=TITLE)
+    good = sum(1 for x in results if x.ok)
+    facts: list[tuple[str, Any]] = [
+        ("Tool", f"risk-cli {__version__}"), ("Generated", generated_at()), ("Inputs", len(results)),
+        ("Assessed", good), ("Bad inputs", len(results) - good),
+        ("Questionnaire (-q)", plan.options.questionnaire or "the one each input names"),
+        ("--fail-on", plan.options.fail_on or ""),
+    ]
+    for i, (label, value) in enumerate(facts, start=3):
+        put(about, i, 1, label, font=BOLD)
+        put(about, i, 2, value)
+    save(wb, plan.summary_path, force=plan.options.force)
+    return plan.summary_path
+
+
+@dataclass(frozen=True)
+class _Band:
+    label: str
+    colour: str
+
+
+def tier_counts(results: Sequence[Result]) -> list[tuple[str, int]]:
+    """How many inputs landed in each tier, highest level first."""
+    counts: dict[tuple[int, str], int] = {}
+    for r in results:
+        if r.ok and r.tier_level is not None:
+            counts[(r.tier_level, r.tier)] = counts.get((r.tier_level, r.tier), 0) + 1
+    return [(label, n) for (level, label), n in sorted(counts.items(), key=lambda kv: (-kv[0][0], kv[0][1]))]
+
+
+__all__ = ["Options", "Plan", "Result", "Task", "prepare", "register_names", "run_batch", "write_summary"]
