@@ -7,6 +7,7 @@ spreadsheet) ends up as an `Answers` and passes through `check()`, the one valid
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,7 +140,34 @@ def to_yaml(answers: Answers, qn: Questionnaire) -> str:
 
     header = f"# risk-cli {__version__} answers file for {qn.title} ({qn.id} {qn.version}).\n"
     header += "# Answers are choice ids; see `risk-cli template` or the questionnaire for the choices.\n"
-    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    return header + yaml.dump(doc, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
+
+
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, ordinary characters to a person
+
+
+@functools.lru_cache(maxsize=None)
+def _dumper() -> Any:
+    """PyYAML's safe dumper, but every text reads back exactly as it was: one holding a character
+    YAML treats as a line break is written double-quoted, as an escape (in any other style PyYAML
+    writes it so that "0\x85" reads back as "0 "), and one PyYAML would leave unquoted but a YAML 1.2
+    reader takes for a number (1e3) is quoted."""
+    import yaml
+
+    class AnswersDumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        if any(c in value for c in _YAML_BREAKS):
+            style: Optional[str] = '"'
+        elif not safe_yaml.plain_text(value):
+            style = "'"  # 1e3, +.5: text to PyYAML's writer, numbers to a YAML 1.2 reader (ours)
+        else:
+            style = None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    AnswersDumper.add_representer(str, text)
+    return AnswersDumper
 
 
 def save(answers: Answers, qn: Questionnaire, path: Path | str) -> None:

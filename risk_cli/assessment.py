@@ -52,8 +52,20 @@ def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -
 
 def from_file(name: Optional[str], path: str) -> Outcome:
     """Non-interactive: answers (file, register or template) in, scored register out."""
-    raw = read_answers(path)
-    qn = questionnaire_for(name, raw)
+    from risk_cli import template_import
+
+    try:
+        raw = read_answers(path)
+    except template_import.TemplateProblems as exc:  # bad cells: report what else is wrong too, at once
+        raise template_import.with_checks(exc, lambda partial: questionnaire_for(name, partial), path) from None
+    try:
+        qn = questionnaire_for(name, raw)
+    except InputProblems:
+        raise
+    except RiskCliError as exc:
+        if name:  # the -q option's problem, not the file's
+            raise
+        raise InputProblems([Problem(path, str(exc), where="questionnaire")]) from None
     clean, warnings = checked(qn, raw, path)
     return Outcome(assess(qn, clean), warnings)
 

@@ -275,11 +275,15 @@ class Worker:
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""
-        from risk_cli import assessment, inputs, register_xlsx, scoring
+        from risk_cli import assessment, inputs, register_xlsx, scoring, template_import
 
         kind = ""
         try:
-            loaded = inputs.load(task.source)
+            try:
+                loaded = inputs.load(task.source)
+            except template_import.TemplateProblems as exc:  # bad cells: report what else is wrong too, at once
+                kind = "template"
+                raise template_import.with_checks(exc, self.questionnaire, task.source) from None
             kind = loaded.kind
             qn = self.questionnaire(loaded.answers)
             clean, warnings = assessment.checked(qn, loaded.answers, task.source)
@@ -299,7 +303,10 @@ class Worker:
 
 def _lines(source: str, lines: list[str]) -> tuple[str, ...]:
     """Every problem line names its file; prefix the input's name where a line does not."""
-    return tuple(line if line.startswith(source) else f"{source}: {line}" for line in lines)
+    from risk_cli.errors import one_line
+
+    shown = one_line(source)  # as the problem lines show it: a name may hold a line break
+    return tuple(line if line.startswith(shown) else f"{shown}: {line}" for line in lines)
 
 
 def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hits: tuple[str, ...]) -> Result:

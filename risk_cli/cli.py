@@ -15,7 +15,7 @@ from typing import Any, Optional
 import click
 
 from risk_cli import __version__
-from risk_cli.errors import ExitCode, RiskCliError
+from risk_cli.errors import ExitCode, RiskCliError, one_line
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -28,11 +28,17 @@ Exit codes:
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"warning: {one_line(message)}", err=True)
 
 
 def info(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(one_line(message), err=True)
+
+
+def error(message: str) -> None:
+    """One problem, on one line: a hostile file name or value never becomes a second line or a
+    terminal control sequence."""
+    click.echo(f"error: {one_line(message)}", err=True)
 
 
 class RiskCliGroup(click.Group):
@@ -46,7 +52,7 @@ class RiskCliGroup(click.Group):
             if debug:
                 raise
             for line in exc.lines():
-                click.echo(f"error: {line}", err=True)
+                error(line)
             ctx.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -227,7 +233,7 @@ def validate(files: tuple[str, ...]) -> None:
         for w in warnings:
             warn(str(w))
         for e in errors:
-            click.echo(f"error: {e}", err=True)
+            error(str(e))
         if errors:
             failed = True
             click.echo(f"{name}: {len(errors)} problem(s)")
@@ -329,7 +335,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
         sys.exit(int(ExitCode.INTERRUPTED))
     bad = [r for r in results if not r.ok]
     for r in bad:
-        click.echo(f"error: {r.reason}", err=True)
+        error(r.reason)
     hits = [r for r in results if r.fail_on_hits]
     if fmt == "json":
         for r in results:
@@ -432,11 +438,11 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
     report = importing.run(list(files), Path(outdir), questionnaire, dry_run=dry_run, force=force)
     for item in report.items:
         for problem in item.errors:
-            click.echo(f"error: {problem}", err=True)
+            error(str(problem))
         for problem in item.warnings:
             warn(str(problem))
     for problem in report.problems:
-        click.echo(f"error: {problem}", err=True)
+        error(str(problem))
     if fmt == "json":
         click.echo(json.dumps(importing.to_dict(report), indent=2, ensure_ascii=False))
     else:
@@ -504,7 +510,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
         gathered = portfolio_inputs.gather(files, library, debug=debug)
     skipped = missing + gathered.skipped
     for s in skipped:
-        click.echo(f"error: {s.line()}" + ("" if strict else " (skipped)"), err=True)
+        error(s.line() + ("" if strict else " (skipped)"))
     if strict and skipped:
         raise RiskCliError(f"--strict: {len(skipped)} bad input(s); nothing written")
     if not gathered.assessed:

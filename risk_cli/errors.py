@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -34,8 +35,21 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         if self.where:
-            return f"{place}: {self.where}: {self.message}"
-        return f"{place}: {self.message}"
+            return one_line(f"{place}: {self.where}: {self.message}")
+        return one_line(f"{place}: {self.message}")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Line breaks shown as \\n and other control characters as \\xNN, so a problem (even one
+    quoting a value typed over several lines, a library's multi-line message, or a hostile file's
+    terminal escape codes) is always exactly one line of plain text."""
+    if not _CONTROL.search(text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}", text)
 
 
 class RiskCliError(Exception):
@@ -49,7 +63,7 @@ class RiskCliError(Exception):
             self.exit_code = exit_code
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        return [one_line(str(self))]
 
 
 class InputProblems(RiskCliError):

@@ -115,6 +115,7 @@ def check_one(path: Path, questionnaires: _Questionnaires) -> Item:
     except InputProblems as exc:
         if isinstance(exc, template_import.TemplateProblems):
             item.kind = "template"
+            exc = template_import.with_checks(exc, questionnaires.for_template, str(path))  # report everything at once
         elif path.suffix.lower() in inputs.YAML_SUFFIXES:
             item.kind = "answers"
         item.errors.extend(exc.problems)
@@ -182,9 +183,13 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli import inputs
 
+    questionnaires = _Questionnaires(questionnaire)
+    if questionnaire:  # a -q that does not load is a problem with the run, not with each input
+        from risk_cli import bundled
+
+        questionnaires.get(("named", questionnaire), lambda: bundled.resolve(questionnaire))
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
-    questionnaires = _Questionnaires(questionnaire)
     items += [check_one(p, questionnaires) for p in paths]
     problems = plan(items, out_dir, force)
     report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
@@ -246,6 +251,12 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def item_line(item: Item, report: Report) -> str:
+    from risk_cli.errors import one_line
+
+    return one_line(_item_line(item, report))  # a file found in a folder may have any name
+
+
+def _item_line(item: Item, report: Report) -> str:
     if not item.ok:
         n = len(item.errors)
         return f"{item.path}: {n} problem{'s' if n != 1 else ''}; nothing written for it"

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from risk_cli import answers as answers_mod
-from risk_cli import safe_yaml
 from risk_cli.answers import Answers
 from risk_cli.errors import InputProblems, Problem
 
@@ -67,13 +66,7 @@ def load(path: Path | str) -> Loaded:
 def load_workbook(path: Path) -> Loaded:
     from risk_cli import xlsx_guard
 
-    xlsx_guard.check(path)
-    from openpyxl import load_workbook as open_workbook
-
-    try:
-        wb = open_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputProblems([Problem(str(path), f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
+    wb = xlsx_guard.open_workbook(path)
     try:
         if DATA_SHEET in wb.sheetnames:
             return Loaded(path, "register", _register_answers(path, wb[DATA_SHEET]))
@@ -88,19 +81,10 @@ def load_workbook(path: Path) -> Loaded:
 
 
 def _register_answers(path: Path, ws) -> Answers:
-    """The answers a register was scored from, from its hidden data sheet."""
-    chunks: list[str] = []
-    for row in ws.iter_rows(min_row=2, max_col=1, values_only=True):
-        value = row[0]
-        if value is None:
-            break
-        if not isinstance(value, str):
-            raise InputProblems([Problem(str(path), "holds a damaged data sheet (a cell is not text)", where=f"{DATA_SHEET}!A")])
-        chunks.append(value)
-    if not chunks:
-        raise InputProblems([Problem(str(path), "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
-    doc = safe_yaml.loads("".join(chunks), f"{path} [{DATA_SHEET}]")
-    return answers_mod.from_document(doc)
+    """The answers a register was scored from, from its hidden data sheet (one reader for all)."""
+    from risk_cli import register_import
+
+    return register_import.sheet_answers(str(path), ws)
 
 
 def label(loaded: Optional[Loaded]) -> str:

@@ -125,23 +125,21 @@ class Carry:
 
 def read(path: Path | str) -> Previous:
     """Everything a previous register holds that the next one needs; InputProblems if unusable."""
-    from risk_cli import xlsx_guard
+    from risk_cli import template_import, xlsx_guard
     from risk_cli.register_xlsx import ACTION_COLUMNS, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS
 
     name = str(path)
-    xlsx_guard.check(path)
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputProblems([Problem(name, f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
+    wb = xlsx_guard.open_workbook(path)
     try:
         missing = [s for s in (REGISTER_SHEET, ACTIONS_SHEET, DATA_SHEET) if s not in wb.sheetnames]
+        if missing and template_import.is_template(wb):
+            raise InputProblems([Problem(name, "is a questionnaire template, not a register: give the register "
+                                               "risk-cli wrote for the previous assessment")])
         if missing:
-            raise InputProblems([Problem(name, f"has no '{s}' sheet, so it is not a register risk-cli can compare with "
-                                               "(was the sheet renamed or deleted?)") for s in missing])
-        answers = data_answers(name, (row[0] for row in wb[DATA_SHEET].iter_rows(min_row=2, max_col=1, values_only=True)))
+            sheets = " or ".join(f"'{s}'" for s in missing)
+            raise InputProblems([Problem(name, f"has no {sheets} sheet, so it is not a register risk-cli can compare "
+                                               "with (was the sheet renamed or deleted?)")])
+        answers = sheet_answers(name, wb[DATA_SHEET])
         problems: list[Problem] = []
         risks, risk_extra = _table(name, wb[REGISTER_SHEET], [c for c, _ in REGISTER_COLUMNS], "Risk ID",
                                    HUMAN_RISK_COLUMNS, problems)
@@ -163,8 +161,10 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
     """Rows of a sheet by header; reports missing columns, formulas in typed cells, repeated ids."""
     from openpyxl.utils import get_column_letter as letter
 
+    from risk_cli import xlsx_guard
+
     sheet = ws.title
-    rows = ws.iter_rows()
+    rows = iter(xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, what="a register"))
     header_cells = next(rows, ())
     canonical = {_header_key(h): h for h in known}
     headers: list[Optional[str]] = []
@@ -241,14 +241,33 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def sheet_answers(name: str, ws: Any) -> Answers:
+    """The answers kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
+    from risk_cli import xlsx_guard
+
+    rows = xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, max_col=1, min_row=2, what="a register's data sheet")
+    for r, row in enumerate(rows, start=2):
+        if row and getattr(row[0], "data_type", None) == "f":  # never evaluated, and never taken as answers
+            raise InputProblems([Problem(name, "holds a damaged data sheet (a formula, where risk-cli wrote text)",
+                                         where=f"{DATA_SHEET}!A{r}")])
+    return data_answers(name, (getattr(row[0], "value", None) if row else None for row in rows))
+
+
 def data_answers(name: str, values: Iterable[Any]) -> Answers:
     """The answers a register was scored from: the text in column A of its hidden data sheet."""
+    from risk_cli.xlsx_guard import MAX_TEXT
+
     chunks: list[str] = []
+    size = 0
     for row, value in enumerate(values, start=2):
         if value is None or value == "":
             break
         if not isinstance(value, str):
             raise InputProblems([Problem(name, "holds a damaged data sheet (a cell is not text)", where=f"{DATA_SHEET}!A{row}")])
+        size += len(value)
+        if size > MAX_TEXT:
+            raise InputProblems([Problem(name, f"holds a damaged data sheet (over {MAX_TEXT:,} characters of answers)",
+                                         where=f"{DATA_SHEET}!A{row}")])
         chunks.append(value)
     if not chunks:
         raise InputProblems([Problem(name, "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
@@ -274,6 +293,10 @@ def load_fast(path: Path | str) -> Loaded:
     from risk_cli import xlsx_guard
 
     xlsx_guard.check(p)
+    # calamine builds the sheet's whole grid in memory: a cell at XFD1048576 would ask for
+    # billions of cells, so only a sheet shaped like the one risk-cli writes goes to it
+    if not xlsx_guard.compact_sheet(p, DATA_SHEET, xlsx_guard.MAX_ROWS, max_col=3):
+        return inputs.load(p)
     try:
         wb = CalamineWorkbook.from_path(str(p))
         try:

@@ -19,7 +19,7 @@ from risk_cli import __version__
 from risk_cli.answers import to_yaml
 from risk_cli.scoring import RaisedAction, Register, ScoredRisk, display
 from risk_cli.xlsx import (
-    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, put,
+    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, merge, put,
     rating_formats, save, table, widths,
 )
 
@@ -202,28 +202,28 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     r += 1
     if register.checks:
         header_row(ws, r, ["Check", "Status", "Legal or policy basis"])
-        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
+        merge(ws, r, 3, 7)
         for cr in register.checks:
             r += 1
             put(ws, r, 1, cr.check.title, border=True, align=WRAP)
             put(ws, r, 2, "Done" if cr.done else "Outstanding", border=True, align=WRAP,
                 fill_=fill("C6EFCE" if cr.done else "FFC7CE"))
             put(ws, r, 3, cr.check.basis, border=True, align=WRAP)
-            ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
+            merge(ws, r, 3, 7)
     else:
         put(ws, r, 1, "None of the mandatory checks applies to these answers.")
     r += 2
     put(ws, r, 1, "Delivery barriers (NAO, Use of AI in government, 2024)", font=SUBTITLE)
     r += 1
     header_row(ws, r, ["Barrier", "Reported here", "Share of bodies in the NAO's 2023 survey"])
-    ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
+    merge(ws, r, 3, 7)
     for br in register.barriers:
         r += 1
         put(ws, r, 1, br.barrier.title, border=True, align=WRAP)
         put(ws, r, 2, "Yes" if br.reported else "No", border=True, align=WRAP,
             fill_=fill("FFEB9C") if br.reported else None)
         put(ws, r, 3, br.barrier.nao_share, border=True, align=WRAP)
-        ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=7)
+        merge(ws, r, 3, 7)
     r += 2
     if register.unanswered:
         put(ws, r, 1, "Questions not answered (scored cautiously)", font=SUBTITLE)
@@ -381,7 +381,7 @@ def about_sheet(ws: Any, register: Register) -> None:
     for line in method:
         r += 1
         put(ws, r, 1, line, align=WRAP)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        merge(ws, r, 1, 4)
         ws.row_dimensions[r].height = 45
     r += 2
     put(ws, r, 1, "Rating bands", font=SUBTITLE)

@@ -59,6 +59,12 @@ class Document:
 
 def read_text(path: Path | str, label: str | None = None) -> str:
     """Read a UTF-8 text file (a byte-order mark is allowed), refusing what is not one."""
+    name = label or str(path)
+    return decode(read_bytes(path, name), name)
+
+
+def read_bytes(path: Path | str, label: str | None = None) -> bytes:
+    """A file's bytes, refusing folders, missing or unreadable files and files over MAX_BYTES."""
     p = Path(path)
     name = label or str(path)
     try:
@@ -74,7 +80,7 @@ def read_text(path: Path | str, label: str | None = None) -> str:
         raise InputProblems([Problem(name, "cannot be read (permission denied)")]) from None
     except OSError as exc:
         raise InputProblems([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -94,6 +100,8 @@ def loads(text: str, name: str) -> Document:
     import yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if len(text) > MAX_NODES:  # only a text this long can hold too many values: count them first,
+        _count_values(text, name, loader_cls)  # streaming, before building them all in memory
     try:
         nodes = list(yaml.compose_all(text, Loader=loader_cls))
     except yaml.MarkedYAMLError as exc:
@@ -101,6 +109,10 @@ def loads(text: str, name: str) -> Document:
         what = exc.problem or exc.context or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise InputProblems([Problem(name, f"YAML syntax error: {what}", line=line, column=col)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character: YAML allows it only as an escape
+        line, col = _place(text, exc.position, in_bytes=loader_cls is not yaml.SafeLoader)
+        raise InputProblems([Problem(name, f"contains the control character U+{exc.character:04X}, which YAML "
+                                           "does not allow (remove it)", line=line, column=col)]) from None
     except yaml.YAMLError as exc:
         raise InputProblems([Problem(name, f"YAML error: {exc}")]) from None
     if len(nodes) > 1:
@@ -114,6 +126,46 @@ def loads(text: str, name: str) -> Document:
     if builder.problems:
         raise InputProblems(builder.problems)
     return doc
+
+
+def _count_values(text: str, name: str, loader_cls: Any) -> None:
+    """Refuse a text with more than MAX_NODES values (mapping keys not counted, as `_Builder`
+    counts them) from the parser's event stream, in constant memory: composing a few million
+    values first would take seconds and hundreds of megabytes. Syntax errors are left for
+    `loads` to report."""
+    import yaml
+
+    count = 0
+    stack: list[list[Any]] = []  # [is a mapping, next node is a key]
+    try:
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
+                                      yaml.SequenceStartEvent)):
+                continue
+            is_key = bool(stack) and stack[-1][0] and stack[-1][1]
+            if stack and stack[-1][0]:
+                stack[-1][1] = not stack[-1][1]
+            if not is_key:
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    raise InputProblems([Problem(name, f"has more than {MAX_NODES:,} values; refusing to read "
+                                                       "further", line=mark.line + 1, column=mark.column + 1)])
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append([True, True])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append([False, False])
+    except yaml.YAMLError:
+        return
+
+
+def _place(text: str, position: int, in_bytes: bool) -> tuple[int, int]:
+    """Line and column (from 1) of an offset into `text`; libyaml counts UTF-8 bytes."""
+    before = text.encode("utf-8")[:position].decode("utf-8", "ignore") if in_bytes else text[:position]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def load(path: Path | str, label: str | None = None) -> Document:
@@ -181,6 +233,17 @@ def _scalar(node: Any) -> Any:
         return value  # an explicit unknown tag: keep the text, never construct an object
     if node.style is not None and node.style != "":
         return value  # quoted or block scalar
+    return plain_value(value)
+
+
+def plain_text(value: str) -> bool:
+    """True if `value` written unquoted reads back as this same text. Writers quote it otherwise:
+    PyYAML's writer follows YAML 1.1 and leaves 1e3 or +.5 unquoted, which YAML 1.2 reads as numbers."""
+    return plain_value(value) == value and isinstance(plain_value(value), str)
+
+
+def plain_value(value: str) -> Any:
+    """What an unquoted scalar means (YAML 1.2 core schema)."""
     if value in ("", "~", "null", "Null", "NULL"):
         return None
     if value in ("true", "True", "TRUE"):

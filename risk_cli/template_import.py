@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from risk_cli import answers as answers_mod
 from risk_cli.answers import Answer, Answers, clean_text
@@ -47,7 +47,18 @@ class TemplateAnswers(Answers):
 
 
 class TemplateProblems(InputProblems):
-    """Problems in a workbook recognised as a template (so reports can say what kind of input it was)."""
+    """Problems in a workbook recognised as a template (so reports can say what kind of input it was).
+
+    When the problems are in cells, `answers` holds every answer that was read cleanly and
+    `bad` the questions whose cells had problems, so `with_checks()` can add what checking
+    the rest finds (missing answers...) and every problem is reported at once.
+    """
+
+    def __init__(self, problems: list[Problem], answers: Optional["TemplateAnswers"] = None,
+                 bad: frozenset[str] = frozenset()) -> None:
+        super().__init__(problems)
+        self.answers = answers
+        self.bad = bad
 
 
 def is_template(wb: Any) -> bool:
@@ -71,20 +82,27 @@ def _reissue(file: str, message: str, where: str = META) -> InputProblems:
 
 def read_metadata(file: str, wb: Any) -> dict[str, Any]:
     """The template's metadata, refused with a clear error if missing, damaged or edited."""
+    from risk_cli import xlsx_guard
+
     if META not in wb.sheetnames:
         raise _reissue(file, f"the template's hidden '{META}' sheet is missing", where="")
-    rows = list(wb[META].iter_rows(min_row=1, max_col=2, values_only=True))
+    rows = xlsx_guard.read_rows(file, wb[META], xlsx_guard.MAX_ROWS, max_col=2, values_only=True,
+                                what="the template's metadata")
     if len(rows) < 3 or rows[0][0] != MARKER:
         raise _reissue(file, "the template's hidden metadata has been changed (its marker is missing)")
     if str(rows[0][1]) != str(TEMPLATE_FORMAT):
         raise TemplateProblems([Problem(file, f"template format {rows[0][1]!r} is not one this version of risk-cli "
                                            f"reads (it reads format {TEMPLATE_FORMAT}); update risk-cli", where=META)])
     chunks = []
+    size = 0
     for value, _ in rows[2:]:
         if value is None:
             break
         if not isinstance(value, str):
             raise _reissue(file, "the template's hidden metadata has been changed (a cell is not text)")
+        size += len(value)
+        if size > xlsx_guard.MAX_TEXT:
+            raise _reissue(file, "the template's hidden metadata is damaged (it is far too long)")
         chunks.append(value)
     text = "".join(chunks)
     if rows[1][0] != "sha256" or rows[1][1] != checksum(text):
@@ -331,10 +349,17 @@ def _ticks(r: _Reader, q: Question, entry: dict[str, Any], result: TemplateAnswe
     return [cid for cid, _ in ticked]
 
 
-def _index(ws: Any, max_col: int) -> dict[str, Any]:
-    """Every non-empty cell up to `max_col`, by coordinate (read-only sheets are read once)."""
+TEMPLATE_SLACK = 1_000  # rows read below a template's last question, to catch answers typed there
+
+
+def _index(file: str, ws: Any, max_col: int, last_row: int) -> dict[str, Any]:
+    """Every non-empty cell up to `max_col`, by coordinate, read once and no further than
+    `last_row` plus some slack: a sheet that goes on further is refused, not read for ever."""
+    from risk_cli import xlsx_guard
+
+    limit = min(last_row + TEMPLATE_SLACK, xlsx_guard.MAX_ROWS)
     cells: dict[str, Any] = {}
-    for row in ws.iter_rows(max_col=max_col):
+    for row in xlsx_guard.read_rows(file, ws, limit, max_col=max_col, what="a questionnaire template"):
         for cell in row:
             if getattr(cell, "value", None) is not None and hasattr(cell, "coordinate"):
                 cells[cell.coordinate] = cell
@@ -353,7 +378,10 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
     cols = [meta.get(k, d) for k, d in (("id_column", "A"), ("text_column", "C"), ("answer_column", "E"),
                                          ("note_column", "F"))]
     id_col, text_col, answer_col, note_col = cols
-    cells = _index(wb[sheet], max(column_index_from_string(c) for c in cols))
+    last_row = max([meta.get("header_row", HEADER_ROW)]
+                   + [entry["row"] for entry in meta["questions"]]
+                   + [c["row"] for entry in meta["questions"] for c in entry.get("choices", []) if "row" in c])
+    cells = _index(file, wb[sheet], max(column_index_from_string(c) for c in cols), last_row)
     r = _Reader(file, sheet, cells)
     ref = meta["questionnaire"]
     result = TemplateAnswers(ref["id"], ref["version"], ref["sha256"])
@@ -388,7 +416,9 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
                                        where=r.where(date_coord)))
 
     used: set[str] = {date_coord}
+    bad: set[str] = set()  # questions whose cells had problems: not also reported as missing
     for entry in meta["questions"]:
+        before = len(r.errors)
         q = _snapshot(entry)
         answer_coord, note_coord = entry["answer"], entry["note"]
         used.update((answer_coord, note_coord))
@@ -413,6 +443,8 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
                 else:
                     value = _scalar_value(r, answer_coord, q, raw)
         note = _note_value(r, note_coord, q.id)
+        if len(r.errors) > before:
+            bad.add(q.id)
         if value is not None or note:
             result.values[q.id] = Answer(value, note)
 
@@ -424,7 +456,7 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
             r.error(coord, f"{_show(cell.value) if _formula(cell) is None else 'a formula'} is outside the answer and "
                            "note cells, where it would be lost; move it into the Note cell of its question")
     if r.errors:
-        raise TemplateProblems(r.errors)
+        raise TemplateProblems(r.errors, answers=result, bad=frozenset(bad))
     return result
 
 
@@ -435,11 +467,13 @@ def _cell_value(cells: dict[str, Any], coord: str) -> Any:
 
 # -- onto the questionnaire in use ---------------------------------------------------------
 
-def check(raw: TemplateAnswers, qn: Questionnaire, file: str) -> tuple[Answers, list[Problem], list[Problem]]:
+def check(raw: TemplateAnswers, qn: Questionnaire, file: str,
+          skip: frozenset[str] = frozenset()) -> tuple[Answers, list[Problem], list[Problem]]:
     """Map a template's answers onto `qn` and validate them: (answers, errors, warnings), all with cells.
 
     A template made for another version (or edited content) of the same questionnaire is
     matched by question id; each answer that no longer maps is an error at its cell.
+    Questions in `skip` already have an error at their cells, so none is added for them.
     """
     errors: list[Problem] = []
     warnings: list[Problem] = list(raw.warnings)
@@ -452,7 +486,7 @@ def check(raw: TemplateAnswers, qn: Questionnaire, file: str) -> tuple[Answers, 
         errors.append(Problem(file, f"the template is for questionnaire '{raw.questionnaire_id}', not '{qn.id}'"))
         return raw, errors, warnings
     mapped: dict[str, Answer] = {}
-    unmapped: set[str] = set()  # already reported: not reported again as missing
+    unmapped: set[str] = set(skip)  # already reported: not reported again as missing
     if raw.questionnaire_version != qn.version or raw.questionnaire_sha256 != qn.sha256:
         if raw.questionnaire_version != qn.version:
             why = f"the template was made for {qn.id} version {raw.questionnaire_version}; importing into version {qn.version}"
@@ -494,6 +528,37 @@ def check(raw: TemplateAnswers, qn: Questionnaire, file: str) -> tuple[Answers, 
     for p in warned:
         warnings.append(_placed(p, raw, sheet))
     return clean, errors, warnings
+
+
+def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Questionnaire],
+                file: str) -> TemplateProblems:
+    """The cell problems `read()` found plus what `check()` finds in the answers read cleanly
+    (missing answers above all), so a team fixing a template sees every problem at once.
+    `resolve` picks the questionnaire, as the command would; if it cannot, the cell problems stand."""
+    from risk_cli.errors import RiskCliError
+
+    if exc.answers is None:
+        return exc
+    try:
+        qn = resolve(exc.answers)
+    except RiskCliError:
+        return exc
+    _, errors, _ = check(exc.answers, qn, file, skip=exc.bad)
+    seen = {str(p) for p in exc.problems}
+    extra = [p for p in errors if str(p) not in seen]
+    if not extra:
+        return exc
+    return TemplateProblems(sorted(list(exc.problems) + extra, key=_reading_order))
+
+
+def _reading_order(p: Problem) -> tuple[int, int, int]:
+    """Top to bottom, left to right, as a person works through the sheet; problems with no cell last."""
+    from openpyxl.utils import column_index_from_string
+
+    m = re.search(r"!([A-Z]{1,3})([0-9]+)", p.where)
+    if m is None:
+        return (1, 0, 0)
+    return (0, int(m.group(2)), column_index_from_string(m.group(1)))
 
 
 def _placed(p: Problem, raw: TemplateAnswers, sheet: str) -> Problem:

@@ -13,8 +13,12 @@ from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.merge import MergedCellRange
 
 from risk_cli.fileio import atomic_write
 
@@ -55,7 +59,11 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
     cell = ws.cell(row=row, column=col)
     quote = is_date = False
     if isinstance(value, str):
-        cell.value = value
+        try:
+            cell.value = value
+        except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
+            value = printable(value)
+            cell.value = value
         cell.data_type = "s"  # never a formula, never an error code such as #N/A
         quote = value.startswith(RISKY_START)  # Excel keeps it text even when the cell is edited
     elif isinstance(value, dt.date):
@@ -66,11 +74,13 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
     if not (quote or is_date or border) and font is None and fill_ is None and align is None:
         return cell
     key = (id(font), id(fill_), id(align), border, quote, is_date)
-    cache = _STYLES.setdefault(ws.parent, {})
+    cache = _STYLES.get(ws.parent)
+    if cache is None:
+        cache = _STYLES[ws.parent] = {}
     fresh = not cell.has_style  # a cell styled before keeps what this call does not set: no shortcut
     known = cache.get(key) if fresh else None
     if known is not None:
-        cell._style = copy(known[0])
+        cell._style = StyleArray(known[0])
         return cell
     if quote:
         cell.quotePrefix = True
@@ -87,6 +97,43 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
     if fresh:
         cache[key] = (copy(cell._style), (font, fill_, align))
     return cell
+
+
+# Per workbook: the cells one merge left behind, by what it started from (see merge()).
+_MERGES: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
+
+
+def merge(ws: Any, row: int, first_col: int, last_col: int) -> None:
+    """Merge columns `first_col`..`last_col` of one row: the same cells, styles and merged range
+    as `ws.merge_cells`, which builds and hashes a new border for every edge cell of every merge.
+    A register merges ranges of the same shape and style many times, so after the first, the
+    finished cells are copied. What a merge leaves depends only on the first cell's style, the
+    last cell's (when it exists) and the width, which together are the key."""
+    cells = ws._cells
+    start, end = cells.get((row, first_col)), cells.get((row, last_col))
+    if start is None or isinstance(start, MergedCell) or isinstance(end, MergedCell) or last_col <= first_col:
+        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+        return
+    key = (_style_key(start), None if end is None else _style_key(end), last_col - first_col)
+    done = _MERGES.get(ws.parent)
+    if done is None:
+        done = _MERGES[ws.parent] = {}
+    known = done.get(key)
+    if known is None:
+        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+        done[key] = tuple(_style_key(cells[(row, col)]) for col in range(first_col, last_col + 1))
+        return
+    coord = f"{get_column_letter(first_col)}{row}:{get_column_letter(last_col)}{row}"
+    ws.merged_cells.add(MergedCellRange(ws, coord))
+    for offset, style in enumerate(known):
+        col = first_col + offset
+        cell = start if offset == 0 else MergedCell(ws, row=row, column=col)
+        cell._style = None if style is None else StyleArray(style)
+        cells[(row, col)] = cell
+
+
+def _style_key(cell: Any) -> Optional[tuple[int, ...]]:
+    return None if cell._style is None else tuple(cell._style)
 
 
 def as_date(iso: str) -> Any:
@@ -167,11 +214,20 @@ def fit_rows(ws: Any, sizes: list[float], first_row: int, last_row: int) -> None
         for cell, width in zip(row, sizes):
             width = merged.get((cell.row, cell.column), width)
             value = cell.value
-            if isinstance(value, str) and cell.alignment.wrap_text and (len(value) > width or "\n" in value):
+            # the cheap test first: looking up a cell's alignment costs more than all the rest
+            if isinstance(value, str) and (len(value) > width or "\n" in value) and cell.alignment.wrap_text:
                 per_line = max(1.0, width * 1.1)
                 lines = max(lines, sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n")))
         if lines > 1:
             ws.row_dimensions[row[0].row].height = min(409, 12.75 * lines + 3)
+
+
+def printable(text: str) -> str:
+    """Text with the control characters no spreadsheet can hold shown as \\xNN (answers never
+    hold them: they are refused on input; this is for file names and the like)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def text_cell(ws: Any, value: Any) -> Any:
@@ -184,7 +240,11 @@ def text_cell(ws: Any, value: Any) -> Any:
 
     cell = WriteOnlyCell(ws)
     if isinstance(value, str):
-        cell.value = value
+        try:
+            cell.value = value
+        except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
+            value = printable(value)
+            cell.value = value
         cell.data_type = "s"  # never a formula, never an error code such as #N/A
         if value.startswith(RISKY_START):
             cell.quotePrefix = True
@@ -199,10 +259,10 @@ def text_cell(ws: Any, value: Any) -> Any:
 def safe_value(ws: Any, value: Any) -> Any:
     """A value for `ws.append` on a write-only sheet: as it is when openpyxl keeps it plain text
     or a number (the fast path), else `text_cell` (risky text, error codes such as #N/A, dates)."""
-    from openpyxl.cell.cell import ERROR_CODES
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        if value.startswith(RISKY_START) or value in ERROR_CODES:
+        if value.startswith(RISKY_START) or value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value):
             return text_cell(ws, value)
         return value
     if isinstance(value, dt.date):

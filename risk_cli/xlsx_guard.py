@@ -1,15 +1,22 @@
-"""Refuse workbooks that are not what they claim or that would exhaust memory, before parsing.
+"""Refuse workbooks that are not what they claim or that would exhaust memory, before parsing,
+and read their sheets within fixed bounds.
 
 openpyxl defends against XML entity expansion (with defusedxml installed) but not against
 zip bombs, and its errors for a renamed CSV or an encrypted workbook are obscure. Every
-workbook risk-cli reads passes `check()` first; the caps hold for any real questionnaire
-template or risk register with room to spare.
+workbook risk-cli reads passes `check()` first (`open_workbook()` does it), and every sheet
+is read with `read_rows()`, which never reads past a row limit whatever the sheet declares.
+The caps hold for any real questionnaire template or risk register with room to spare.
 """
 
 from __future__ import annotations
 
+import codecs
+import html
+import posixpath
+import re
 import zipfile
 from pathlib import Path
+from typing import Any, Optional
 
 from risk_cli.errors import InputProblems, Problem
 
@@ -19,12 +26,19 @@ MAX_PART_UNCOMPRESSED = 100_000_000
 MAX_RATIO = 200  # uncompressed / compressed, per part
 MAX_PARTS = 2_000
 MAX_SHEETS = 200
+MAX_WORKBOOK_XML = 5_000_000  # xl/workbook.xml: the list of sheets and names (a real one is a few KB)
+MAX_ROWS = 10_000  # rows read from any sheet (a register has about a hundred)
+MAX_COLUMNS = 200  # columns read from any sheet (a register has 35, plus any people add)
+MAX_TEXT = 5_000_000  # characters of answers or metadata read from a hidden sheet
+PROLOG_BYTES = 65_536  # an XML part's root element must start within this many bytes
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and encrypted .xlsx
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream Excel encrypts an .xlsx into
+XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
-def fail(name: str, message: str) -> InputProblems:
-    return InputProblems([Problem(name, message)])
+def fail(name: str, message: str, where: str = "") -> InputProblems:
+    return InputProblems([Problem(name, message, where=where)])
 
 
 def check(path: Path | str, label: str | None = None) -> None:
@@ -48,18 +62,25 @@ def check(path: Path | str, label: str | None = None) -> None:
     if size > MAX_FILE_BYTES:
         raise fail(name, f"is {size:,} bytes; workbooks over {MAX_FILE_BYTES:,} bytes are refused")
     if head.startswith(OLE_SIGNATURE):
-        raise fail(name, "is password-protected (encrypted) or an old .xls workbook; save it unprotected as .xlsx and try again")
+        if _is_encrypted(p):
+            raise fail(name, "is password-protected (encrypted); save it without a password as .xlsx and try again")
+        raise fail(name, "is an old Excel 97-2003 (.xls) workbook, or a password-protected one; "
+                         "save it unprotected as .xlsx and try again")
     if not head.startswith(b"PK"):
         kind = "a text or CSV file" if _looks_like_text(p) else "not a zip archive"
         raise fail(name, f"is not an .xlsx workbook ({kind})")
     try:
         with zipfile.ZipFile(p) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
+            _check_archive(name, archive)
     except zipfile.BadZipFile as exc:
-        raise fail(name, f"is not a readable .xlsx workbook (damaged or truncated: {exc})") from None
-    except (OSError, EOFError, ValueError) as exc:
-        raise fail(name, f"is not a readable .xlsx workbook ({exc})") from None
+        raise fail(name, f"is not a readable .xlsx workbook (damaged or truncated: {one_line(exc)})") from None
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise fail(name, f"is not a readable .xlsx workbook (damaged: {one_line(exc)})") from None
+
+
+def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise fail(name, "is a zip archive but not an .xlsx workbook (no xl/workbook.xml)")
     if len(infos) > MAX_PARTS:
@@ -78,9 +99,192 @@ def check(path: Path | str, label: str | None = None) -> None:
             raise fail(name, f"part {info.filename} expands {info.file_size // info.compress_size:,} times; refused as a possible zip bomb")
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise fail(name, f"would expand to {total:,} bytes; refused as a possible zip bomb")
+    # Declared sizes are checked; every read below also stops at them (zipfile never inflates
+    # more than a part declares), so a part that lies about its size cannot inflate further.
+    for info in infos:
+        if info.filename.lower().endswith(XML_SUFFIXES) and info.file_size:
+            _check_prolog(name, archive, info)
+    book = archive.getinfo("xl/workbook.xml")
+    if book.file_size > MAX_WORKBOOK_XML:
+        raise fail(name, f"part xl/workbook.xml is {book.file_size:,} bytes; over {MAX_WORKBOOK_XML:,} is refused")
+    listed = len(re.findall(rb"<(?:[\w.-]+:)?sheet[\s/>]", archive.read(book)))
+    if listed > MAX_SHEETS:
+        raise fail(name, f"lists {listed:,} sheets; workbooks with over {MAX_SHEETS} are refused")
+
+
+def _check_prolog(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a DTD or entities (only an entity-expansion attack does), or
+    that does not start its root element where XML parsers would look for a DTD."""
+    with archive.open(info) as handle:
+        head = handle.read(1024)  # the root element starts in the first hundred bytes of a real part
+        text = _decode_head(head)
+        root = re.search(r"<[^?!]", text)
+        if root is None and len(head) == 1024:
+            head += handle.read(PROLOG_BYTES - len(head))
+            text = _decode_head(head)
+            root = re.search(r"<[^?!]", text)
+    prolog = text[: root.start()] if root else text
+    if re.search(r"<!\s*(DOCTYPE|ENTITY)", prolog, re.IGNORECASE):
+        raise fail(name, f"part {info.filename} declares XML entities (<!DOCTYPE>); refused as a possible "
+                         "entity-expansion attack (no spreadsheet program writes them)")
+    if root is None and len(head) >= PROLOG_BYTES:
+        raise fail(name, f"part {info.filename} does not start like spreadsheet XML; refused")
+
+
+def _decode_head(head: bytes) -> str:
+    """The start of an XML part as text, in the encoding an XML parser would use."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    if head[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a byte-order mark
+        return head.decode("utf-16-le" if head[0:1] == b"<" else "utf-16-be", errors="replace")
+    declared = re.match(rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""", head)
+    encoding = "utf-8"
+    if declared:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            encoding = "utf-8"  # an encoding no parser knows: the parser will refuse the part
+    return head.decode(encoding, errors="replace")
+
+
+def _is_encrypted(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return ENCRYPTED_PACKAGE in handle.read(MAX_FILE_BYTES)
 
 
 def _looks_like_text(path: Path) -> bool:
     with open(path, "rb") as handle:
         sample = handle.read(2048)
     return bool(sample) and b"\x00" not in sample and all(b >= 9 for b in sample)
+
+
+def one_line(exc: BaseException | str) -> str:
+    """An exception's message on one line (some libraries' messages run over several)."""
+    text = str(exc).strip()
+    if not text:
+        return type(exc).__name__ if isinstance(exc, BaseException) else ""
+    return text.splitlines()[0].strip()
+
+
+# -- opening and reading --------------------------------------------------------------------
+
+def open_workbook(path: Path | str, label: str | None = None) -> Any:
+    """`check()` the file, then open it read-only with formulas kept as formulas (never evaluated)."""
+    name = label or str(path)
+    check(path, name)
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        cause = exc.__cause__ or exc.__context__ or exc
+        raise fail(name, f"is not a readable .xlsx workbook ({type(cause).__name__}: {one_line(cause)})") from None
+
+
+def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None, min_row: int = 1,
+              values_only: bool = False, what: str = "") -> list[tuple[Any, ...]]:
+    """Rows `min_row`..`max_row` of a read-only sheet, read in one pass and never further.
+
+    Whatever the sheet declares (a used range of a million rows, a row numbered in the
+    billions), at most `max_row` + 1 rows are read: when a row exists below `max_row` the
+    sheet is refused with one line naming it. Without `max_col`, each row is as wide as its
+    last cell, and a cell beyond MAX_COLUMNS is refused the same way. A sheet whose XML is
+    damaged (or holds values openpyxl cannot convert) is one clear line, never a traceback.
+    """
+    sheet = ws.title
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # the declared used range may be wrong in either direction: read what is there
+    rows: list[tuple[Any, ...]] = []
+    wanted = max_row - min_row + 1
+    try:
+        for row in ws.iter_rows(min_row=min_row, max_row=max_row + 1, max_col=max_col, values_only=values_only):
+            if len(rows) == wanted:
+                kind = what or "this sheet"
+                raise fail(file, f"has rows below row {max_row:,}, where {kind} has nothing; delete them and try "
+                                 "again (reading stops there, so nothing below can be checked)", where=sheet)
+            if max_col is None and len(row) > MAX_COLUMNS:
+                raise fail(file, f"has a cell beyond column {MAX_COLUMNS} (row {min_row + len(rows)}), where "
+                                 f"{what or 'this sheet'} has nothing; delete it and try again", where=sheet)
+            rows.append(tuple(row))
+    except InputProblems:
+        raise
+    except Exception as exc:  # damaged XML or a value that cannot be converted: openpyxl's own failure
+        cause = exc.__cause__ or exc
+        raise fail(file, f"is damaged: the sheet cannot be read ({type(cause).__name__}: {one_line(cause)})",
+                   where=sheet) from None
+    return rows
+
+
+# -- a quick look before a fast reader ----------------------------------------------------------
+
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])([^>]*)>")
+_REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})$")
+_OOXML_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s/>])")
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML at all
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    out = {}
+    for m in _ATTR.finditer(raw):
+        out[m.group(1).split(b":")[-1]] = m.group(2) if m.group(2) is not None else m.group(3)
+    return out
+
+
+def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> bool:
+    """True if `sheet` exists and every row and cell of it is numbered within `max_row` x `max_col`.
+
+    Readers that build a sheet's whole grid in memory (python-calamine) allocate rows x
+    columns cells, so a single cell at XFD1048576 asks for billions; they may only be given
+    a sheet this says is compact. Anything unusual (a missing sheet, a cell without a
+    reference) is False, and the caller uses the bounded openpyxl reader instead.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return False
+            info = archive.getinfo(part)
+            if info.file_size > MAX_PART_UNCOMPRESSED:
+                return False
+            data = archive.read(info)
+    except (KeyError, OSError, EOFError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
+        return False
+    if _OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data):
+        return False  # calamine decodes _x0041_, reads a formula's cached value and lets control
+        # characters through; openpyxl does none of these: such a sheet is read the one way
+    for m in _ROW_TAG.finditer(data):
+        r = _attrs(m.group(1)).get(b"r")
+        if r is None or not r.isdigit() or int(r) > max_row:
+            return False
+    for m in _CELL_TAG.finditer(data):
+        ref = _REF.match(_attrs(m.group(1)).get(b"r", b""))
+        if ref is None or int(ref.group(2)) > max_row or column_index_from_string(ref.group(1).decode()) > max_col:
+            return False
+    return True
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> Optional[str]:
+    """The part holding the sheet called `sheet`, found through workbook.xml and its relationships."""
+    book = archive.getinfo("xl/workbook.xml")
+    if book.file_size > MAX_WORKBOOK_XML:
+        return None
+    rid = None
+    for m in re.finditer(rb"<(?:[\w.-]+:)?sheet(?=[\s/>])([^>]*)>", archive.read(book)):
+        attrs = _attrs(m.group(1))
+        if html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace")) == sheet:
+            rid = attrs.get(b"id")
+            break
+    if rid is None:
+        return None
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    for m in re.finditer(rb"<(?:[\w.-]+:)?Relationship(?=[\s/>])([^>]*)>", rels):
+        attrs = _attrs(m.group(1))
+        if attrs.get(b"Id") == rid:
+            target = html.unescape(attrs.get(b"Target", b"").decode("utf-8", "replace"))
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,28 @@ def write_yaml(path: Path, data: Any) -> Path:
     """Write test data as YAML (never with aliases, which risk-cli refuses)."""
     path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+_CACHE_ENV = "RISK_CLI_CACHE_DIR"
+_CACHE_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Some test modules load questionnaires at collection, before any fixture runs: point the
+    questionnaire cache (risk_cli.cache) away from the real home from the very start."""
+    config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="risk-cli-test-cache-")
+    os.environ[_CACHE_ENV] = config.stash[_CACHE_KEY]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(_CACHE_KEY, ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_questionnaire_cache(monkeypatch: pytest.MonkeyPatch, pytestconfig: pytest.Config) -> None:
+    """Tests never read or write the real user's cache; they share one temporary cache, so most
+    loads in the suite are cache hits, as they are for users. A test may change it freely."""
+    monkeypatch.setenv(_CACHE_ENV, pytestconfig.stash[_CACHE_KEY])
 
 
 @pytest.fixture

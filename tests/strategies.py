@@ -39,3 +39,37 @@ def answers_for(qn: Questionnaire) -> st.SearchStrategy[Answers]:
     fields = {q.id: value_for(q) for q in qn.questions}
     return st.fixed_dictionaries(fields).map(
         lambda values: Answers(qn.id, qn.version, qn.sha256, {k: Answer(v) for k, v in values.items()}, "2026-11-27"))
+
+
+# -- any text a person can enter, hostile included -------------------------------------------
+
+RISKY_TEXT = ["=1+1", '=HYPERLINK("http://example.org","click")', "=cmd|' /C calc'!A0", "+44 20 7946 0000", "-2+3",
+              "@SUM(A1:A2)", "\tindented", "\rcarriage return", "line one\r\nline two", "#N/A", "#REF!", "TRUE",
+              "null", "~", "yes", "0012", "1e3", "2026-11-27", "'quoted'", '"double"', "a: b", "- item", "[1, 2]",
+              "{x: 1}", "&anchor", "*alias", "!!python/object:os.system", "%YAML 1.2", "--- ", "...", "_x0041_",
+              "_x005F_x0041_", "caf\u00e9", "e\u0301", "\U0001f600 emoji", "\u202eright-to-left", "\u200bzero width",
+              "\ufeffbom", "\u2028line separator", "\x85next line", "\x9bcsi", " leading and trailing ",
+              "x" * 10_000, "y" * 10_001, "bell\x07", "nul\x00", "escape\x1b[2J", "delete\x7f", "\ufffe", "\uffff",
+              "vertical\x0btab"]
+
+# Every character but lone surrogates (no file or terminal can carry those), control characters
+# included: the tools must take each as it is or refuse it with a clear error, never alter it.
+USER_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40) \
+    | st.sampled_from(RISKY_TEXT)
+# The same without control characters (which are refused), so most round trips go all the way.
+PRINTABLE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40) \
+    | st.sampled_from([t for t in RISKY_TEXT if not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in t)])
+
+# Text a person can type into a spreadsheet cell and risk-cli accepts: no C0 control characters
+# but tab and line feed (openpyxl, like Excel, cannot store them), no carriage return (a cell's
+# line break is a line feed), nothing the answers check refuses, and not only spaces (that reads
+# as a blank cell).
+def _typeable(text: str) -> bool:
+    from risk_cli.answers import clean_text
+
+    return text.strip() != "" and "\r" not in text and clean_text(text, "x")[1] is None and not any(
+        ord(c) < 32 and c not in "\t\n" for c in text)
+
+
+CELL_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(_typeable) \
+    | st.sampled_from([t for t in RISKY_TEXT if _typeable(t)])

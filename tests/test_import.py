@@ -130,11 +130,12 @@ def test_every_problem_is_reported_with_its_cell(template, tmp_path, run):
         f'{f}E18: "lots" is not an allowed answer to data.volume (allowed: a number, at least 0)',
         f"{f}F18: a formula (=SUM(A1:A3)) is not allowed in the note to data.volume; type the value itself "
         "(formulas are never calculated on import)",
+        f"{f}E21: delivery.skills: missing answer (required): Have the skills?",  # reported with the rest
         f'{f}E22: "31/13/2027" is not an allowed answer to delivery.date (allowed: a date, dd/mm/yyyy)',
     ]
     assert "Traceback" not in result.output
     assert not out.exists()
-    assert result.stdout.splitlines() == [f"{source}: 9 problems; nothing written for it",
+    assert result.stdout.splitlines() == [f"{source}: 10 problems; nothing written for it",
                                           "Nothing imported: the input has problems."]
 
 
@@ -144,8 +145,11 @@ def test_missing_and_out_of_range_answers(template, tmp_path, run):
     result = run("import", source, "-q", MINI, "-o", tmp_path / "out")
     assert result.exit_code == 2
     f = f"error: {source}: Questions!"
-    assert errors(result) == [
+    assert errors(result) == [  # every problem at once: the bad value and the missing answers
+        f"{f}E6: profile.name: missing answer (required): Name?",
+        f"{f}E15:E17: data.kinds: missing answer (required): Which kinds?",
         f"{f}E18: -5 is not an allowed answer to data.volume (allowed: a number, at least 0)",
+        f"{f}E21: delivery.skills: missing answer (required): Have the skills?",
     ]
     fixed = filled(template, tmp_path, name="team-b.xlsx",
                    answers={"delivery.skills": None, "profile.name": None, "data.kinds": None})
