@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from risk_cli.errors import InputProblems, Problem, RiskCliError
+from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
 
 SUMMARY_XLSX = "batch-summary.xlsx"
 REGISTER_SUFFIX = "-register.xlsx"
@@ -238,40 +238,22 @@ class Worker:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self._questionnaires: dict[tuple[Any, ...], Any] = {}  # key -> Questionnaire or the error it raised
-        self._ratings: dict[str, Any] = {}
+        self._memo = Memo()
 
     def questionnaire(self, answers: Any) -> Any:
         from risk_cli import assessment
 
         name = self.options.questionnaire
         key = (name,) if name else (None, answers.questionnaire_id, answers.questionnaire_version)
-        if key not in self._questionnaires:
-            try:
-                self._questionnaires[key] = assessment.questionnaire_for(name, answers)
-            except RiskCliError as exc:
-                self._questionnaires[key] = exc
-        found = self._questionnaires[key]
-        if isinstance(found, RiskCliError):
-            raise found
-        return found
+        return self._memo.get(("questionnaire",) + key, lambda: assessment.questionnaire_for(name, answers))
 
     def fail_on(self, qn: Any) -> Optional[str]:
         """The --fail-on rating id for this questionnaire (ratings can differ between them)."""
         if not self.options.fail_on:
             return None
-        key = f"{qn.id}@{qn.version}"
-        if key not in self._ratings:
-            from risk_cli import assessment
+        from risk_cli import assessment
 
-            try:
-                self._ratings[key] = assessment.rating_id(qn, self.options.fail_on)
-            except RiskCliError as exc:
-                self._ratings[key] = exc
-        found = self._ratings[key]
-        if isinstance(found, RiskCliError):
-            raise found
-        return found
+        return self._memo.get(("rating", qn.id, qn.version), lambda: assessment.rating_id(qn, self.options.fail_on))
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""

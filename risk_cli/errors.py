@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 
 class ExitCode(enum.IntEnum):
@@ -75,3 +78,26 @@ class InputProblems(RiskCliError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class Memo:
+    """Work out each key once, remembering a RiskCliError as well as a value.
+
+    Batch and import resolve a questionnaire (or a --fail-on rating) for every input; a
+    thousand inputs naming the same one cost one lookup, and the same error if it fails.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, tuple[bool, Any]] = {}
+
+    def get(self, key: Any, compute: Callable[[], T]) -> T:
+        if key not in self._seen:
+            try:
+                self._seen[key] = (True, compute())
+            except RiskCliError as exc:
+                self._seen[key] = (False, exc)
+        ok, value = self._seen[key]
+        if not ok:
+            raise value
+        return value
+

@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from risk_cli import answers as answers_mod
 from risk_cli.answers import Answers
-from risk_cli.errors import ExitCode, InputProblems, Problem, RiskCliError
+from risk_cli.errors import ExitCode, InputProblems, Memo, Problem, RiskCliError
 from risk_cli.questionnaire import Questionnaire
 from risk_cli.scoring import Register
 
@@ -68,18 +68,10 @@ class _Questionnaires:
 
     def __init__(self, name: Optional[str]) -> None:
         self.name = name
-        self.cache: dict[tuple, Any] = {}
+        self.memo = Memo()
 
     def get(self, key: tuple, load: Any) -> Questionnaire:
-        if key not in self.cache:
-            try:
-                self.cache[key] = load()
-            except RiskCliError as exc:
-                self.cache[key] = exc
-        found = self.cache[key]
-        if isinstance(found, RiskCliError):
-            raise found
-        return found
+        return self.memo.get(key, load)
 
     def for_template(self, raw: Answers) -> Questionnaire:
         """-q if given, else the newest bundled version: an older template is mapped onto it."""

@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from risk_cli import conditions, safe_yaml
 from risk_cli.conditions import DONT_KNOW, Condition

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import re
-import sys
 
 from tests.conftest import ROOT
 

@@ -6,7 +6,6 @@ import copy
 from pathlib import Path
 
 import pytest
-import yaml
 
 from risk_cli import loader, safe_yaml
 from tests.conftest import MINI, write_yaml
