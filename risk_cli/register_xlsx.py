@@ -266,21 +266,28 @@ def risk_row(register: Register, sr: ScoredRisk) -> dict[str, Any]:
     }
 
 
-def register_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
-    scoring = register.questionnaire.scoring
-    headers = [name for name, _ in REGISTER_COLUMNS] + list(carry.extra_risk_columns if carry else ())
-    sizes = [w for _, w in REGISTER_COLUMNS] + [20] * (len(headers) - len(REGISTER_COLUMNS))
+def rows_sheet(ws: Any, name: str, columns: list[tuple[str, float]], extra: list[str],
+               rows: list[dict[str, Any]]) -> int:
+    """A tidy table of one row per item, cells by header (plus columns people added); returns the last row."""
+    headers = [header for header, _ in columns] + extra
+    sizes = [width for _, width in columns] + [20] * len(extra)
     header_row(ws, 1, headers)
     widths(ws, sizes)
-    rows = carry.risk_rows if carry else [risk_row(register, sr) for sr in register.risks]
     for row, cells in enumerate(rows, start=2):
-        for col, name in enumerate(headers, start=1):
-            value = cells.get(name)
+        for col, header in enumerate(headers, start=1):
+            value = cells.get(header)
             put(ws, row, col, "" if value is None else value, align=WRAP)
-    last = max(2, len(rows) + 1)
-    table(ws, "RiskRegister", 1, len(headers), len(rows))
+    table(ws, name, 1, len(headers), len(rows))
     fit_rows(ws, sizes, 2, len(rows) + 1)
     ws.freeze_panes = "B2"
+    return max(2, len(rows) + 1)
+
+
+def register_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
+    scoring = register.questionnaire.scoring
+    rows = carry.risk_rows if carry else [risk_row(register, sr) for sr in register.risks]
+    extra = list(carry.extra_risk_columns if carry else ())
+    last = rows_sheet(ws, "RiskRegister", REGISTER_COLUMNS, extra, rows)
     col = {name: i for i, (name, _) in enumerate(REGISTER_COLUMNS, start=1)}
     from openpyxl.utils import get_column_letter as letter
 
@@ -305,19 +312,9 @@ def action_row(register: Register, action: RaisedAction) -> dict[str, Any]:
 
 
 def actions_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
-    headers = [name for name, _ in ACTION_COLUMNS] + list(carry.extra_action_columns if carry else ())
-    sizes = [w for _, w in ACTION_COLUMNS] + [20] * (len(headers) - len(ACTION_COLUMNS))
-    header_row(ws, 1, headers)
-    widths(ws, sizes)
     rows = carry.action_rows if carry else [action_row(register, a) for a in register.actions]
-    for row, cells in enumerate(rows, start=2):
-        for col, name in enumerate(headers, start=1):
-            value = cells.get(name)
-            put(ws, row, col, "" if value is None else value, align=WRAP)
-    last = max(2, len(rows) + 1)
-    table(ws, "Actions", 1, len(headers), len(rows))
-    fit_rows(ws, sizes, 2, len(rows) + 1)
-    ws.freeze_panes = "B2"
+    extra = list(carry.extra_action_columns if carry else ())
+    last = rows_sheet(ws, "Actions", ACTION_COLUMNS, extra, rows)
     dropdown(ws, ACTION_STATUSES, f"I2:I{last + 200}")
     dropdown(ws, ["Must", "Should", "Could"], f"B2:B{last + 200}")
 
