@@ -141,19 +141,11 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     ]
     if carry is not None:
         rows += carry.summary_rows()
-    r = 3
-    for label, value in rows:
-        put(ws, r, 1, label, font=BOLD)
-        put(ws, r, 2, value)
-        r += 1
-    r += 1
+    r = labelled(ws, 3, rows) + 1
     put(ws, r, 1, "Assurance tier", font=SUBTITLE)
     r += 1
-    for label, value in [("Tier", tier.label), ("Who approves", tier.approver),
-                         ("Review", f"Every {tier.review_months} months")]:
-        put(ws, r, 1, label, font=BOLD)
-        put(ws, r, 2, value)
-        r += 1
+    r = labelled(ws, r, [("Tier", tier.label), ("Who approves", tier.approver),
+                         ("Review", f"Every {tier.review_months} months")])
     put(ws, r, 1, "Assessments required", font=BOLD)
     for item in tier.assessments:
         put(ws, r, 2, item)
@@ -266,6 +258,15 @@ def risk_row(register: Register, sr: ScoredRisk) -> dict[str, Any]:
     }
 
 
+def labelled(ws: Any, row: int, pairs: list[tuple[str, Any]]) -> int:
+    """A block of bold labels with their values beside them; returns the row after it."""
+    for label, value in pairs:
+        put(ws, row, 1, label, font=BOLD)
+        put(ws, row, 2, value)
+        row += 1
+    return row
+
+
 def rows_sheet(ws: Any, name: str, columns: list[tuple[str, float]], extra: list[str],
                rows: list[dict[str, Any]]) -> int:
     """A tidy table of one row per item, cells by header (plus columns people added); returns the last row."""
@@ -359,12 +360,7 @@ def about_sheet(ws: Any, register: Register) -> None:
         ("Questionnaire version", qn.version), ("Questionnaire SHA-256", qn.sha256),
         ("Assessed on", as_date(register.assessed_on)), ("Generated", generated_at()),
     ]
-    r = 3
-    for label, value in rows:
-        put(ws, r, 1, label, font=BOLD)
-        put(ws, r, 2, value)
-        r += 1
-    r += 1
+    r = labelled(ws, 3, rows) + 1
     put(ws, r, 1, "How the scores are worked out", font=SUBTITLE)
     method = [
         "Each risk follows HM Treasury's Orange Book convention: likelihood (1-5) x impact (1-5) gives a score from 1 to 25.",

@@ -53,19 +53,24 @@ def fill(colour: str) -> PatternFill:
 _STYLES: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
 
 
+def _set_text(cell: Any, value: str) -> bool:
+    """Make `cell` a text cell holding `value`; True when it needs Excel's quote prefix."""
+    try:
+        cell.value = value
+    except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
+        value = printable(value)
+        cell.value = value
+    cell.data_type = "s"  # never a formula, never an error code such as #N/A
+    return value.startswith(RISKY_START)  # Excel keeps it text even when the cell is edited
+
+
 def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
         fill_: Optional[PatternFill] = None, align: Optional[Alignment] = None, border: bool = False) -> Any:
     """Write one value safely: strings are always text cells, ISO dates become real dates."""
     cell = ws.cell(row=row, column=col)
     quote = is_date = False
     if isinstance(value, str):
-        try:
-            cell.value = value
-        except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
-            value = printable(value)
-            cell.value = value
-        cell.data_type = "s"  # never a formula, never an error code such as #N/A
-        quote = value.startswith(RISKY_START)  # Excel keeps it text even when the cell is edited
+        quote = _set_text(cell, value)
     elif isinstance(value, dt.date):
         cell.value = value
         is_date = True
@@ -240,13 +245,7 @@ def text_cell(ws: Any, value: Any) -> Any:
 
     cell = WriteOnlyCell(ws)
     if isinstance(value, str):
-        try:
-            cell.value = value
-        except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
-            value = printable(value)
-            cell.value = value
-        cell.data_type = "s"  # never a formula, never an error code such as #N/A
-        if value.startswith(RISKY_START):
+        if _set_text(cell, value):
             cell.quotePrefix = True
     elif isinstance(value, dt.date):
         cell.value = value
