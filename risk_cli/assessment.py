@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 from risk_cli import answers as answers_mod
 from risk_cli import bundled
 from risk_cli.answers import Answers
-from risk_cli.errors import ExitCode, InputProblems, Problem, RiskCliError
+from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError
 from risk_cli.questionnaire import Questionnaire
 from risk_cli.scoring import Register, assess
 
@@ -93,16 +93,47 @@ def default_register_path(register: Register) -> Path:
     return free_name(Path(f"{slug}-risk-register.xlsx"))
 
 
-def interactive(qn: Questionnaire, save_path: Path, start: Answers, defaults: Optional[Answers], resume: bool,
-                echo: Callable[[str], None]) -> Answers:
-    """Ask in the terminal, saving after every answer. Ctrl-C propagates as KeyboardInterrupt."""
+def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
+                save_path: Optional[str], echo: Callable[[str], None]) -> Outcome:
+    """Ask in the terminal, saving the answers after every one, then check and score them.
+
+    Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
+    continues an interrupted run. Ctrl-C ends in `Interrupted`, which says where the answers are.
+    """
     from risk_cli import prompting
+    from risk_cli.fileio import free_name
+
+    defaults = None
+    if resume_path:
+        raw = read_answers(resume_path)
+        qn = questionnaire_for(name, raw)
+        start, _ = checked(qn, raw, resume_path, complete=False)
+        target = Path(save_path or resume_path)
+    else:
+        previous = read_answers(defaults_path) if defaults_path else None
+        qn = questionnaire_for(name, previous)
+        if previous is not None:
+            defaults, _ = checked(qn, previous, str(defaults_path), complete=False)
+        start = Answers.new(qn)
+        target = Path(save_path) if save_path else free_name(Path("risk-answers.yaml"))
+        if save_path and target.exists():
+            raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
+    echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
+    echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
+         f"continue later with: risk-cli assess --resume {target}\n")
 
     def save(a: Answers) -> None:
-        answers_mod.save(a, qn, save_path)
+        answers_mod.save(a, qn, target)
 
-    answers_mod.save(start, qn, save_path)
-    return prompting.ask(qn, start, save, defaults=defaults, resume=resume, echo=echo)
+    save(start)
+    try:
+        final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo)
+    except KeyboardInterrupt:
+        raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
+                          f"continue with: risk-cli assess --resume {target}") from None
+    clean, warnings = checked(qn, final, str(target))
+    save(clean)
+    return Outcome(assess(qn, clean), warnings)
 
 
 def stdin_is_terminal() -> bool:
@@ -133,4 +164,3 @@ def compare_previous(outcome: Outcome, previous: Any) -> None:
     outcome.warnings.extend(outcome.carry.warnings)
 
 
-__all__ = ["ExitCode", "Outcome", "from_file", "interactive", "rating_id", "reaches", "write_register"]

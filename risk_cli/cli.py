@@ -52,7 +52,7 @@ class RiskCliGroup(click.Group):
             if debug:
                 raise
             for line in exc.lines():
-                error(line)
+                click.echo(f"{exc.prefix}{one_line(line)}", err=True)  # as error(), with the error's own prefix
             ctx.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -143,7 +143,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
         outcome = assessment.from_file(questionnaire, source)
     else:
         defaults_path = answers_path or (previous_path if not resume_path else None)
-        outcome = _interactive(assessment, questionnaire, defaults_path, resume_path, save_path)
+        outcome = assessment.interactive(questionnaire, defaults_path, resume_path, save_path, click.echo)
         if out_path is None:
             out_path = assessment.default_register_path(outcome.register)
     if previous is not None:
@@ -173,43 +173,6 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
         if hits:
             info(f"--fail-on {fail_on}: {len(hits)} residual risk(s) at or above it: {', '.join(hits)}")
             sys.exit(int(ExitCode.FAIL_ON))
-
-
-def _interactive(assessment: Any, questionnaire: Optional[str], answers_path: Optional[str],
-                 resume_path: Optional[str], save_path: Optional[str]) -> Any:
-    from risk_cli import answers as answers_mod
-    from risk_cli.answers import Answers
-    from risk_cli.fileio import free_name
-
-    defaults = None
-    if resume_path:
-        start_raw = assessment.read_answers(resume_path)
-        qn = assessment.questionnaire_for(questionnaire, start_raw)
-        start, _ = assessment.checked(qn, start_raw, resume_path, complete=False)
-        target = Path(save_path or resume_path)
-    else:
-        previous = assessment.read_answers(answers_path) if answers_path else None
-        qn = assessment.questionnaire_for(questionnaire, previous)
-        if previous is not None:
-            defaults, _ = assessment.checked(qn, previous, answers_path, complete=False)
-        start = Answers.new(qn)
-        if save_path:
-            target = Path(save_path)
-            if target.exists():
-                raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
-        else:
-            target = free_name(Path("risk-answers.yaml"))
-    click.echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
-    click.echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
-               f"continue later with: risk-cli assess --resume {target}\n")
-    try:
-        final = assessment.interactive(qn, target, start, defaults, bool(resume_path), click.echo)
-    except KeyboardInterrupt:
-        click.echo(f"\nStopped. Your answers so far are saved in {target}; continue with: risk-cli assess --resume {target}", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    clean, warnings = assessment.checked(qn, final, str(target))
-    answers_mod.save(clean, qn, target)
-    return assessment.Outcome(assessment.assess(qn, clean), warnings)
 
 
 @cli.command()

@@ -59,6 +59,7 @@ class RiskCliError(Exception):
     """An error the user can act on. The CLI prints it as one line (or one per problem)."""
 
     exit_code: ExitCode = ExitCode.BAD_INPUT
+    prefix = "error: "
 
     def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
         super().__init__(message)
@@ -67,6 +68,14 @@ class RiskCliError(Exception):
 
     def lines(self) -> list[str]:
         return [one_line(str(self))]
+
+
+class Interrupted(RiskCliError):
+    """Ctrl-C during the questionnaire: not an error, so its line starts on a fresh line
+    after the ^C, with no 'error:' prefix."""
+
+    exit_code = ExitCode.INTERRUPTED
+    prefix = "\n"
 
 
 class InputProblems(RiskCliError):
