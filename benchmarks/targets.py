@@ -29,7 +29,6 @@ import compileall
 import datetime as dt
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -44,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.machine import describe  # noqa: E402
 
 START, END = "<!-- targets.py:start -->", "<!-- targets.py:end -->"
 
@@ -235,23 +236,11 @@ def memory(work: Path, small_inputs: Path, big_inputs: Path, small: int, big: in
 
 # -- the table ----------------------------------------------------------------------------
 
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
-
-
 def table(r: dict[str, Any], args: argparse.Namespace) -> str:
     def ok(met: bool) -> str:
         return "met" if met else "**not met**"
 
-    lines = [f"Measured {dt.date.today().isoformat()} by `python benchmarks/targets.py` on {machine()}; "
+    lines = [f"Measured {dt.date.today().isoformat()} by `python benchmarks/targets.py` on {describe()}; "
              f"questionnaire {r.get('questionnaire', '?')}; {args.runs} alternating runs per start-up and "
              f"assessment figure (median), best of {args.batch_runs} per batch figure.", "",
              "| # | target | measured | ratio | goal | result |", "| --- | --- | --- | --- | --- | --- |"]
