@@ -13,9 +13,7 @@ from typing import Any, Optional
 
 from risk_cli.errors import Problem
 from risk_cli.questionnaire import Band, Scoring
-from risk_cli.scoring import Register
-
-Grid = dict[tuple[int, int], int]  # (likelihood, impact) -> number of risks
+from risk_cli.scoring import Grid, Register, ScoredRisk
 
 
 @dataclass(frozen=True)
@@ -72,6 +70,12 @@ class UseCase:
     def escalate(self) -> bool:
         return bool(self.reasons)
 
+    @property
+    def worst_residual(self) -> Optional[ScoredRisk]:
+        """Its highest residual risk (None when no risk is raised)."""
+        worst = self.register.by_residual()
+        return worst[0] if worst else None
+
 
 @dataclass(frozen=True)
 class Duplicate:
@@ -124,23 +128,24 @@ class Portfolio:
 
     @property
     def escalations(self) -> list[UseCase]:
+        """The use cases to escalate, by organisation then name (the JSON keeps this order)."""
         return [u for u in self.use_cases if u.escalate]
+
+    def escalations_by_urgency(self) -> list[UseCase]:
+        """The use cases to escalate, most urgent first: highest tier, then most risks above
+        appetite, then organisation and name. The terminal summary and the workbook both show this."""
+        return sorted(self.escalations, key=lambda u: (-u.register.tier.level.level, -len(u.register.breaches),
+                                                       use_case_key(u.register)))
 
     @property
     def risk_count(self) -> int:
         return sum(len(u.register.risks) for u in self.use_cases)
 
-    def residual_totals(self) -> dict[str, int]:
+    def totals(self, residual: bool = True) -> dict[str, int]:
+        """Risks per rating id across every use case, every rating in use listed (inherent when not `residual`)."""
         out = {b.id: 0 for b in self.ratings}
         for u in self.use_cases:
-            for rating, n in u.register.counts().items():
-                out[rating] = out.get(rating, 0) + n
-        return out
-
-    def inherent_totals(self) -> dict[str, int]:
-        out = {b.id: 0 for b in self.ratings}
-        for u in self.use_cases:
-            for rating, n in u.register.counts(residual=False).items():
+            for rating, n in u.register.counts(residual=residual).items():
                 out[rating] = out.get(rating, 0) + n
         return out
 
@@ -214,10 +219,9 @@ def build(assessed: list[Assessed], newest: Optional[dict[str, str]] = None, esc
     inherent: Grid = {}
     residual: Grid = {}
     for u in use_cases:
-        for sr in u.register.risks:
-            inherent[(sr.likelihood, sr.impact)] = inherent.get((sr.likelihood, sr.impact), 0) + 1
-            key = (sr.residual_likelihood, sr.residual_impact)
-            residual[key] = residual.get(key, 0) + 1
+        for total, grid in ((inherent, u.register.grid(residual=False)), (residual, u.register.grid(residual=True))):
+            for key, n in grid.items():
+                total[key] = total.get(key, 0) + n
     return Portfolio(use_cases, tuple(duplicates), tuple(skipped), scoring, _ratings(scoring, use_cases), inherent,
                      residual, _barriers(use_cases), tuple(warnings))
 
@@ -267,11 +271,6 @@ def _barriers(use_cases: tuple[UseCase, ...]) -> tuple[BarrierShare, ...]:
 
 # -- views ----------------------------------------------------------------------------------
 
-def worst_residual(u: UseCase) -> Optional[Any]:
-    worst = u.register.by_residual()
-    return worst[0] if worst else None
-
-
 def to_dict(pf: Portfolio) -> dict[str, Any]:
     """The JSON result: stable keys, ids rather than labels where both exist."""
     from risk_cli import __version__
@@ -301,7 +300,7 @@ def to_dict(pf: Portfolio) -> dict[str, Any]:
         "tool": {"name": "risk-cli", "version": __version__},
         "totals": {"use_cases": len(pf.use_cases), "risks": pf.risk_count, "escalations": len(pf.escalations),
                    "outdated": sum(1 for u in pf.use_cases if u.outdated), "duplicates": len(pf.duplicates),
-                   "skipped": len(pf.skipped), "residual": pf.residual_totals(), "inherent": pf.inherent_totals(),
+                   "skipped": len(pf.skipped), "residual": pf.totals(residual=True), "inherent": pf.totals(residual=False),
                    "tiers": dict(pf.tiers())},
         "heat_maps": {"inherent": grid(pf.inherent), "residual": grid(pf.residual)},
         "barriers": [{"id": b.id, "title": b.title, "use_cases": b.use_cases, "reporting": b.reporting,
@@ -338,7 +337,7 @@ def summary_text(pf: Portfolio, top: int = 10) -> str:
     if notes:
         lines.append("  " + "; ".join(notes))
     lines += ["", tabulate([[label, n] for label, n in pf.tiers()], headers=["Tier", "Use cases"], tablefmt="simple")]
-    inherent, residual = pf.inherent_totals(), pf.residual_totals()
+    inherent, residual = pf.totals(residual=False), pf.totals(residual=True)
     rows = [[b.label, inherent.get(b.id, 0), residual.get(b.id, 0)] for b in reversed(pf.ratings)]
     lines += ["", tabulate(rows, headers=["Rating", "Inherent risks", "Residual risks"], tablefmt="simple")]
     if pf.barriers:
@@ -349,7 +348,7 @@ def summary_text(pf: Portfolio, top: int = 10) -> str:
     esc = pf.escalations
     lines += ["", f"To escalate: {len(esc)} use case(s)"]
     if esc:
-        shown = sorted(esc, key=lambda u: (-u.register.tier.level.level, -len(u.register.breaches), use_case_key(u.register)))
+        shown = pf.escalations_by_urgency()
         rows = [[u.organisation[:30], u.name[:40], u.register.tier.level.label, len(u.register.breaches)]
                 for u in shown[:top]]
         lines.append(tabulate(rows, headers=["Organisation", "Use case", "Tier", "Above appetite"], tablefmt="simple"))

@@ -9,20 +9,17 @@ value that may hold a person's text goes through `xlsx.text_cell`, so none becom
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from risk_cli import __version__
 from risk_cli.portfolio import Portfolio
 from risk_cli.xlsx import (
-    BOLD, HEADER_FILL, HEADER_FONT, SUBTITLE, TITLE, WRAP, as_date, fill, heat_map, put, safe_value, save, text_cell,
+    BOLD, HEADER_ALIGN, HEADER_FILL, HEADER_FONT, SUBTITLE, TITLE, WRAP, as_date, fill, heat_map, put, safe_value, save,
+    table, text_cell, widths,
 )
 
 OVERVIEW, ALL_RISKS, HEAT_MAPS, BARRIERS, ESCALATIONS, INPUTS, ABOUT = (
@@ -51,13 +48,11 @@ def build(pf: Portfolio) -> Workbook:
 
 def header(ws: Any, columns: list[tuple[str, float]]) -> list[str]:
     """Column widths and a styled header row; returns the header names."""
-    for i, (_, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    widths(ws, [width for _, width in columns])
     cells = []
     for name, _ in columns:
         cell = text_cell(ws, name)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
         cells.append(cell)
     ws.append(cells)
     ws.freeze_panes = "C2"
@@ -78,15 +73,11 @@ def append(ws: Any, values: Iterable[Any], formats: Optional[dict[int, str]] = N
 
 
 def add_table(ws: Any, name: str, headers: list[str], n_rows: int) -> None:
-    """An Excel table (filters, banding) over the header and n_rows rows; write-only needs its columns named."""
+    """An Excel table (filters, banding) over the header and n_rows rows, named column by column
+    (write-only); none over a header alone."""
     if n_rows == 0:
         return
-    table = Table(displayName=name, ref=f"A1:{get_column_letter(len(headers))}{n_rows + 1}")
-    table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
-        warnings.filterwarnings("ignore", message="In write-only mode you must add table columns manually")
-        ws.add_table(table)
+    table(ws, name, 1, len(headers), n_rows, headers=headers)
 
 
 class Drawing:
@@ -184,7 +175,7 @@ def heat_maps_sheet(ws: Any, pf: Portfolio) -> None:
     put(d, r, 1, "Risks by rating", font=SUBTITLE)
     for c, text in enumerate(["Rating", "Inherent", "Residual"], start=1):
         put(d, r + 1, c, text, font=HEADER_FONT, fill_=HEADER_FILL, border=True)
-    inherent, residual = pf.inherent_totals(), pf.residual_totals()
+    inherent, residual = pf.totals(residual=False), pf.totals(residual=True)
     r += 2
     for band in reversed(pf.ratings):
         put(d, r, 1, band.label, fill_=fill(band.colour), border=True)
@@ -227,11 +218,10 @@ def escalations_sheet(ws: Any, pf: Portfolio) -> None:
                ("Above appetite", 9), ("Worst residual", 14), ("Mandatory checks outstanding", 11), ("Reasons", 80),
                ("File", 40)]
     names = header(ws, columns)
-    rows = sorted(pf.escalations, key=lambda u: (-u.register.tier.level.level, -len(u.register.breaches),
-                                                 u.organisation.casefold(), u.name.casefold()))
+    rows = pf.escalations_by_urgency()
     for u in rows:
         reg = u.register
-        worst = reg.by_residual()[0] if reg.risks else None
+        worst = u.worst_residual
         append(ws, [u.organisation, u.name, reg.tier.level.level, reg.tier.level.label, reg.tier.level.approver,
                     len(reg.breaches), f"{worst.residual_score} {worst.residual_rating.label}" if worst else "",
                     len(reg.outstanding_checks), "\n".join(u.reasons), u.source.path])

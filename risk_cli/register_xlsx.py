@@ -2,7 +2,8 @@
 
 Sheets: Summary, Risk register, Actions, Responses, About, and a hidden data sheet holding
 the answers file so the register can be imported and re-assessed later. Scores are written
-as values, never formulas: a spreadsheet's score is never trusted on import anyway.
+as values, never formulas: a spreadsheet's score is never trusted on import anyway. The
+sheet names and columns are in `register_layout`, which the readers share.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from openpyxl.styles import Alignment
 
 from risk_cli import __version__
 from risk_cli.answers import to_yaml
+from risk_cli.register_layout import (
+    ABOUT, ACTION_COLUMNS, ACTIONS, CHANGE, DATA, REGISTER, REGISTER_COLUMNS, RESPONSES, SUMMARY,
+)
 from risk_cli.scoring import RaisedAction, Register, ScoredRisk, display
 from risk_cli.xlsx import (
     BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, merge, put,
@@ -26,31 +30,6 @@ from risk_cli.xlsx import (
 if TYPE_CHECKING:
     from risk_cli.register_import import Carry
 
-SUMMARY, REGISTER, ACTIONS, RESPONSES, ABOUT, DATA = (
-    "Summary", "Risk register", "Actions", "Responses", "About", "risk-cli data")
-
-REGISTER_COLUMNS = [
-    ("Risk ID", 13), ("Category", 13), ("AI sub-category", 18), ("Title", 32),
-    ("Description (cause, event, effect)", 60), ("Inherent likelihood", 11), ("Inherent impact", 11),
-    ("Inherent score", 10), ("Inherent rating", 11), ("Why this score", 40), ("Existing controls", 40),
-    ("Residual likelihood", 11), ("Residual impact", 11), ("Residual score", 10), ("Residual rating", 11),
-    ("Risk appetite", 12), ("Within appetite", 12), ("Target score", 10), ("Treatment", 12),
-    ("Planned actions", 50), ("Risk owner", 20), ("Action owner", 20), ("Target date", 12),
-    ("Proximity", 14), ("Trend", 9), ("Change since last assessment", 30), ("Escalation level", 14),
-    ("Status", 11), ("Date raised", 12),
-    ("Last reviewed", 12), ("Next review", 12), ("NAO barrier", 22), ("Framework references", 36),
-    ("Unknown answers to find out", 30), ("Notes", 30),
-]
-ACTION_COLUMNS = [
-    ("Action ID", 22), ("Priority", 9), ("Action", 60), ("Treats risks", 18), ("Kind", 11),
-    ("Source", 30), ("Action owner", 20), ("Due date", 12), ("Status", 13), ("Notes", 30),
-    ("Change since last assessment", 30),
-]
-# The columns people fill in. On re-assessment (`assess --previous`) their edits carry over
-# by risk id and action id; every other column is recomputed (see register_import).
-HUMAN_RISK_COLUMNS = ("Treatment", "Risk owner", "Action owner", "Target date", "Escalation level", "Status", "Notes")
-HUMAN_ACTION_COLUMNS = ("Action owner", "Due date", "Status", "Notes")
-CHANGE = "Change since last assessment"
 RESPONSE_COLUMNS = [
     ("No.", 6), ("Section", 24), ("Question ID", 28), ("Question", 60), ("Answer", 40),
     ("Answer IDs", 22), ("Note", 36), ("Status", 16), ("Sources", 40),
@@ -168,14 +147,8 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     put(ws, r, 2, len(register.risks), font=BOLD, border=True)
     put(ws, r, 3, len(register.risks), font=BOLD, border=True)
     r += 2
-    grid_inherent: dict[tuple[int, int], int] = {}
-    grid_residual: dict[tuple[int, int], int] = {}
-    for sr in register.risks:
-        grid_inherent[(sr.likelihood, sr.impact)] = grid_inherent.get((sr.likelihood, sr.impact), 0) + 1
-        key = (sr.residual_likelihood, sr.residual_impact)
-        grid_residual[key] = grid_residual.get(key, 0) + 1
-    r = heat_map(ws, r, 1, "Inherent risk heat map (number of risks)", grid_inherent, scoring)
-    r = heat_map(ws, r, 1, "Residual risk heat map (number of risks)", grid_residual, scoring)
+    r = heat_map(ws, r, 1, "Inherent risk heat map (number of risks)", register.grid(residual=False), scoring)
+    r = heat_map(ws, r, 1, "Residual risk heat map (number of risks)", register.grid(residual=True), scoring)
 
     put(ws, r, 1, "Residual risks above appetite", font=SUBTITLE)
     r += 1

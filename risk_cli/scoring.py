@@ -21,6 +21,7 @@ from risk_cli.questionnaire import (
 
 PRIORITY_ORDER = {"must": 0, "should": 1, "could": 2}
 ACTION_DAYS = {"must": 30, "should": 90, "could": 180}
+Grid = dict[tuple[int, int], int]  # (likelihood, impact) -> number of risks
 
 
 def raises(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) -> bool:
@@ -125,6 +126,14 @@ class Register:
         out = {b.id: 0 for b in self.questionnaire.scoring.ratings}
         for r in self.risks:
             out[(r.residual_rating if residual else r.rating).id] += 1
+        return out
+
+    def grid(self, residual: bool = True) -> Grid:
+        """Risks per (likelihood, impact) cell: what a heat map shows (inherent when not `residual`)."""
+        out: Grid = {}
+        for r in self.risks:
+            key = (r.residual_likelihood, r.residual_impact) if residual else (r.likelihood, r.impact)
+            out[key] = out.get(key, 0) + 1
         return out
 
     def by_residual(self) -> list[ScoredRisk]:

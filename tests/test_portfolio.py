@@ -272,3 +272,48 @@ def test_output_inside_an_input_folder_is_not_read_back(run, inputs):
     assert portfolio(run, inputs, "-o", out).exit_code == 0
     again = portfolio(run, inputs, "-o", out, "--force")
     assert again.exit_code == 0, again.output
+
+
+def test_escalations_in_the_same_order_in_the_workbook_and_the_terminal(tmp_path, run):
+    """Most urgent first, then by use case ignoring case and spacing: 'triage beta' before
+    'Triage  Zeta', though a plain sort puts the double space first. (JSON lists them by organisation
+    and name, which here is the same order.)"""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for file, name in (("1.yaml", "Triage  Zeta"), ("2.yaml", "triage beta")):  # both tier 2, one breach
+        write_yaml(folder / file, answers_doc("2026-11-27", profile__name=name, profile__organisation="Org",
+                                              data__dpia="no"))
+    write_yaml(folder / "3.yaml", answers_doc("2026-11-27", profile__name="Aardvark", profile__organisation="Org",
+                                              profile__role="decides", data__dpia="no"))  # tier 3
+    out = tmp_path / "portfolio.xlsx"
+    result = portfolio(run, folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    expected = ["Aardvark", "triage beta", "Triage  Zeta"]
+    assert [e["Use case"] for e in table(openpyxl.load_workbook(out)["Escalations"])] == expected
+    terminal = portfolio(run, folder).stdout
+    rows = terminal[terminal.index("To escalate: 3 use case(s)"):]
+    assert sorted(expected, key=rows.index) == expected
+    data = json.loads(portfolio(run, folder, "--format", "json").stdout)
+    assert [e["name"] for e in data["escalations"]] == ["Aardvark", "triage beta", "Triage  Zeta"]
+
+
+def test_library_uses_the_bundled_questionnaire_parsed_once(tmp_path, monkeypatch):
+    """A bundled questionnaire is parsed once (by the catalogue); a missing version is looked up once."""
+    from risk_cli import bundled, portfolio_inputs
+    from risk_cli.errors import RiskCliError
+
+    shelf = tmp_path / "questionnaires"
+    shelf.mkdir()
+    (shelf / "mini.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(bundled, "bundled_dir", lambda: shelf)
+    library = portfolio_inputs.Library()
+    qn = library.get("mini", "0.1.0")
+    assert qn is bundled.load_bundled(shelf / "mini.yaml")
+    assert library.get("mini", "0.1.0") is qn
+    with pytest.raises(RiskCliError) as first:
+        library.get("mini", "0.0.1")
+    assert str(first.value) == ("answered against questionnaire mini 0.0.1, which is not available "
+                                "(versions here: mini 0.1.0); give its file with -q FILE")
+    with pytest.raises(RiskCliError) as again:
+        library.get("mini", "0.0.1")
+    assert again.value is first.value

@@ -348,3 +348,42 @@ def test_formula_in_a_row_added_by_hand_is_refused(tmp_path, run):
     assert (f"error: {tmp_path / 'bad.xlsx'}: Risk register!{column_letter('Residual score')}5: holds a formula in the "
             "'Residual score' column of a row added by hand; risk-cli never evaluates formulas: type the value itself"
             ) in result.stderr.splitlines()
+
+
+def test_formula_in_date_raised_is_refused(tmp_path, run):
+    """Date raised carries over as people leave it, so a formula there is refused like one in a human cell."""
+    assess(run, tmp_path, first(tmp_path), "r1.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r1.xlsx")
+    ws = wb["Risk register"]
+    edit(ws, "AI-OPS-001", "Date raised", "=TODAY()")
+    wb.save(tmp_path / "bad.xlsx")
+    out = tmp_path / "r2.xlsx"
+    result = run("assess", "-q", MINI, "--answers", second(tmp_path), "--previous", tmp_path / "bad.xlsx", "-o", out)
+    assert result.exit_code == 2
+    row = find_row(ws, "AI-OPS-001")
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'bad.xlsx'}: Risk register!{column_letter('Date raised')}{row}: holds a formula (=TODAY()) "
+        "in the 'Date raised' column; risk-cli never evaluates formulas: type the value itself"]
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_answers_that_no_longer_fit_a_newer_version_are_counted(tmp_path, run):
+    """The previous version is not available: its answers are re-checked against the new one and
+    the one that no longer fits (phase 'alpha', now 'beta') is left out and counted."""
+    assess(run, tmp_path, first(tmp_path), "r1.xlsx")
+    newer = tmp_path / "mini-0.2.0.yaml"
+    text = MINI.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0")
+    newer.write_text(text.replace("{id: alpha, label: Alpha}", "{id: beta, label: Beta}"), encoding="utf-8")
+    doc = mini_answers(data__dpia="no", delivery__skills="no", profile__phase="beta")
+    doc["questionnaire"]["version"] = "0.2.0"
+    doc["assessed_on"] = "2027-02-01"
+    path = write_yaml(tmp_path / "a2.yaml", doc)
+    result = run("assess", "-q", newer, "--answers", path, "--previous", tmp_path / "r1.xlsx", "-o", tmp_path / "r2.xlsx")
+    assert result.exit_code == 0, result.output
+    assert (f"warning: {tmp_path / 'r1.xlsx'}: mini 0.1.0 is not available here, so the previous scores were recomputed "
+            "from its answers with mini 0.2.0; 1 previous answer(s) no longer fit and were left out"
+            ) in result.stderr.splitlines()
+    assert "0 new, 0 changed, 3 unchanged" in result.stderr
+    risks = by_id(openpyxl.load_workbook(tmp_path / "r2.xlsx")["Risk register"])
+    assert set(risks) == {"AI-DAT-001", "AI-OPS-001", "AI-DEL-001"}

@@ -150,3 +150,11 @@ def test_an_action_that_is_a_mandatory_check_is_listed_once(tmp_path):
     assert [(a.id, a.risks) for a in dpia] == [("CHECK-dpia", ("AI-DAT-001",))]
     done = run(data__dpia="yes")
     assert not [a for a in done.actions if "DPIA" in a.text]
+
+
+def test_grid_counts_risks_by_likelihood_and_impact():
+    """The heat map's cells: well-controlled answers give DAT 2x3 -> 1x3, OPS 2x3 -> 2x3, DEL 2x2 -> 1x1."""
+    reg = register_for()
+    assert reg.grid(residual=False) == {(2, 3): 2, (2, 2): 1}
+    assert reg.grid(residual=True) == {(1, 3): 1, (2, 3): 1, (1, 1): 1}
+    assert reg.grid() == reg.grid(residual=True)
