@@ -87,7 +87,7 @@ def reader_times(files: list[Path]) -> tuple[float, float]:
 
 def stages(files: list[Path]) -> dict[str, float]:
     """Seconds in-process for each stage over `files`, and reading with openpyxl instead of calamine."""
-    from risk_cli import inputs, portfolio, portfolio_inputs, portfolio_xlsx, register_import
+    from risk_cli import inputs, portfolio, portfolio_inputs, portfolio_xlsx
 
     library = portfolio_inputs.Library()
     library.bundled()
@@ -100,14 +100,14 @@ def stages(files: list[Path]) -> dict[str, float]:
     wb = portfolio_xlsx.build(pf)
     wb.save(str(files[0].parent.parent / "stages.xlsx"))
     out["write"] = time.perf_counter() - started
-    fast = register_import.load_fast
-    register_import.load_fast = inputs.load  # the openpyxl reader every other command uses
+    fast = inputs.load_fast
+    inputs.load_fast = inputs.load  # the openpyxl reader every other command uses
     try:
         started = time.perf_counter()
         portfolio_inputs.gather(files, library)
         out["read_openpyxl"] = time.perf_counter() - started
     finally:
-        register_import.load_fast = fast
+        inputs.load_fast = fast
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,15 +290,10 @@ def normalise(q: Question, value: Any) -> tuple[Any, Optional[str]]:
         text, message = clean_text(str(value), "the answer")
         return text, message
     if q.type == "number":
-        if isinstance(value, str):
-            try:
-                value = float(value.replace(",", "")) if value.strip() else None
-                if value is not None and value.is_integer():
-                    value = int(value)
-            except ValueError:
-                return value, f"'{_show(value)}' is not a number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            return value, f"'{_show(value)}' is not a number"
+        number, message = to_number(value)
+        if message:
+            return value, message
+        value = number
         if q.min is not None and value < q.min:
             return value, f"{value} is below the minimum {q.min:g}"
         if q.max is not None and value > q.max:
@@ -310,6 +306,26 @@ def normalise(q: Question, value: Any) -> tuple[Any, Optional[str]]:
             return value, f"'{_show(value)}' is not a date (YYYY-MM-DD)"
         return value, None
     return value, f"unsupported question type {q.type}"
+
+
+def to_number(value: Any) -> tuple[Any, Optional[str]]:
+    """A number from a number or numeric text ("5,000"), or an error message. Range checks are
+    the question's, in `normalise`. Infinity and NaN are refused: neither can be scored, and
+    an answers file holding one could not be read back."""
+    shown = value
+    if isinstance(value, str):
+        try:
+            value = float(value.replace(",", "")) if value.strip() else None
+        except ValueError:
+            return shown, f"'{_show(shown)}' is not a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return shown, f"'{_show(shown)}' is not a number"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return shown, f"'{_show(shown)}' is not a number risk-cli can use (infinite, or too large to hold)"
+        if isinstance(shown, str) and value.is_integer():
+            value = int(value)
+    return value, None
 
 
 def _is_date(text: str) -> bool:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from risk_cli import answers as answers_mod
-from risk_cli import bundled
 from risk_cli.answers import Answers
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError
 from risk_cli.questionnaire import Questionnaire
@@ -27,12 +26,11 @@ class Outcome:
 
 
 def questionnaire_for(name: Optional[str], answers: Optional[Answers]) -> Questionnaire:
-    """The questionnaire named, else the one the answers were given to, else the default."""
-    if name:
-        return bundled.resolve(name)
-    if answers is not None and answers.questionnaire_id:
-        return bundled.resolve(answers.questionnaire_id, answers.questionnaire_version)
-    return bundled.resolve(None)
+    """The questionnaire named, else the one the answers were given to (by id, never as a
+    path), else the default."""
+    from risk_cli import inputs
+
+    return inputs.Questionnaires(name).for_answers(answers)
 
 
 def read_answers(path: str) -> Answers:
@@ -43,31 +41,26 @@ def read_answers(path: str) -> Answers:
 
 
 def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem]]:
-    """Validate answers; every problem at once, or the clean answers and any warnings."""
-    clean, errors, warnings = answers_mod.check(qn, raw, file, complete=complete)
+    """Validate answers from any input (see inputs.check_answers); every problem at once, or the
+    clean answers and any warnings."""
+    from risk_cli import inputs
+
+    clean, errors, warnings = inputs.check_answers(qn, raw, file, complete=complete)
     if errors:
         raise InputProblems(errors)
     return clean, warnings
 
 
 def from_file(name: Optional[str], path: str) -> Outcome:
-    """Non-interactive: answers (file, register or template) in, scored register out."""
-    from risk_cli import template_import
+    """Non-interactive: answers (file, register or template) in, scored register out; read and
+    checked exactly as batch and import do (see inputs.read_checked)."""
+    from risk_cli import inputs
 
-    try:
-        raw = read_answers(path)
-    except template_import.TemplateProblems as exc:  # bad cells: report what else is wrong too, at once
-        raise template_import.with_checks(exc, lambda partial: questionnaire_for(name, partial), path) from None
-    try:
-        qn = questionnaire_for(name, raw)
-    except InputProblems:
-        raise
-    except RiskCliError as exc:
-        if name:  # the -q option's problem, not the file's
-            raise
-        raise InputProblems([Problem(path, str(exc), where="questionnaire")]) from None
-    clean, warnings = checked(qn, raw, path)
-    return Outcome(assess(qn, clean), warnings)
+    result = inputs.read_checked(path, inputs.Questionnaires(name))
+    if result.errors:
+        raise InputProblems(result.errors)
+    assert result.questionnaire is not None and result.answers is not None
+    return Outcome(assess(result.questionnaire, result.answers), result.warnings)
 
 
 def rating_id(qn: Questionnaire, text: str) -> str:

@@ -234,18 +234,14 @@ def _base(path: Path) -> str:
 # -- the work, in a worker process or in this one -------------------------------------------
 
 class Worker:
-    """Assesses inputs one at a time, loading each questionnaire once and keeping it."""
+    """Assesses inputs one at a time, loading each questionnaire (and --fail-on rating) once."""
 
     def __init__(self, options: Options) -> None:
+        from risk_cli import inputs
+
         self.options = options
-        self._memo = Memo()
-
-    def questionnaire(self, answers: Any) -> Any:
-        from risk_cli import assessment
-
-        name = self.options.questionnaire
-        key = (name,) if name else (None, answers.questionnaire_id, answers.questionnaire_version)
-        return self._memo.get(("questionnaire",) + key, lambda: assessment.questionnaire_for(name, answers))
+        self.questionnaires = inputs.Questionnaires(options.questionnaire)
+        self._ratings = Memo()
 
     def fail_on(self, qn: Any) -> Optional[str]:
         """The --fail-on rating id for this questionnaire (ratings can differ between them)."""
@@ -253,23 +249,21 @@ class Worker:
             return None
         from risk_cli import assessment
 
-        return self._memo.get(("rating", qn.id, qn.version), lambda: assessment.rating_id(qn, self.options.fail_on))
+        return self._ratings.get((qn.id, qn.version), lambda: assessment.rating_id(qn, self.options.fail_on))
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""
-        from risk_cli import assessment, inputs, register_xlsx, scoring, template_import
+        from risk_cli import assessment, inputs, register_xlsx, scoring
 
         kind = ""
         try:
-            try:
-                loaded = inputs.load(task.source)
-            except template_import.TemplateProblems as exc:  # bad cells: report what else is wrong too, at once
-                kind = "template"
-                raise template_import.with_checks(exc, self.questionnaire, task.source) from None
-            kind = loaded.kind
-            qn = self.questionnaire(loaded.answers)
-            clean, warnings = assessment.checked(qn, loaded.answers, task.source)
-            register = scoring.assess(qn, clean)
+            checked = inputs.read_checked(task.source, self.questionnaires)
+            kind = checked.kind
+            if checked.errors:
+                return Result(task.index, task.source, "bad", kind,
+                              problems=_lines(task.source, [str(p) for p in checked.errors]))
+            qn = checked.questionnaire
+            register = scoring.assess(qn, checked.answers)
             threshold = self.fail_on(qn)
             hits = tuple(assessment.reaches(register, threshold)) if threshold else ()
             register_xlsx.write(register, Path(task.output), force=self.options.force)
@@ -280,7 +274,7 @@ class Worker:
         except Exception as exc:  # a bug, or a library failing on a strange file: report it, keep going
             message = f"{task.source}: internal error: {type(exc).__name__}: {exc} (please report it)"
             return Result(task.index, task.source, "bad", kind, problems=(message,))
-        return summarise(task, kind, register, warnings, hits)
+        return summarise(task, kind, register, checked.warnings, hits)
 
 
 def _lines(source: str, lines: list[str]) -> tuple[str, ...]:

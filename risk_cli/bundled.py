@@ -56,8 +56,14 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split(".") if p.isdigit())
 
 
+class NotBundled(RiskCliError):
+    """No bundled questionnaire has this id (a version that is not bundled is a plain RiskCliError)."""
+
+
 def resolve(name: str | None, version: str | None = None) -> Questionnaire:
-    """A questionnaire from a path, or a bundled one by id (newest version unless one is asked for)."""
+    """What the user named with -q: a path to a YAML file, or a bundled id (ID@VERSION for a
+    version other than the newest). Only for names a person typed: an id read from a file goes
+    to `by_id`, so a file can never make the tool load some other file as its questionnaire."""
     from risk_cli import loader
 
     name = name or DEFAULT_ID
@@ -65,14 +71,24 @@ def resolve(name: str | None, version: str | None = None) -> Questionnaire:
         name, version = name.split("@", 1)
     if name.endswith((".yaml", ".yml")) or Path(name).is_file() or "/" in name:
         return loader.load(name)
-    matches = [e for e in catalogue() if e.id == name]
+    return by_id(name, version)
+
+
+def by_id(qid: str, version: str | None = None) -> Questionnaire:
+    """A bundled questionnaire by its id (the newest version unless one is asked for).
+
+    The argument is only ever compared with the ids of the bundled questionnaires, never
+    treated as a path: answers files, registers and templates name their questionnaire by
+    id, and what they name must not choose which file is read.
+    """
+    matches = [e for e in catalogue() if e.id == qid]
     if not matches:
         known = ", ".join(sorted({e.id for e in catalogue()})) or "none"
-        raise RiskCliError(f"no questionnaire '{name}' (bundled: {known}; or give a path to a YAML file)")
+        raise NotBundled(f"no questionnaire '{qid}' (bundled: {known}; or give a path to a YAML file)")
     if version:
         exact = [e for e in matches if e.version == version]
         if not exact:
             have = ", ".join(e.version for e in matches)
-            raise RiskCliError(f"questionnaire {name} version {version} is not bundled with this tool (versions: {have})")
+            raise RiskCliError(f"questionnaire {qid} version {version} is not bundled with this tool (versions: {have})")
         return load_bundled(exact[0].path)
     return load_bundled(matches[-1].path)

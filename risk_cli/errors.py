@@ -89,6 +89,23 @@ class InputProblems(RiskCliError):
         return [str(p) for p in self.problems]
 
 
+class TemplateProblems(InputProblems):
+    """Problems in a workbook recognised as a questionnaire template (so reports can say what
+    kind of input it was). Here rather than in template_import so that commands can catch it
+    without importing the template modules (and openpyxl) when they read a YAML file.
+
+    When the problems are in cells, `answers` holds every answer that was read cleanly (a
+    template_import.TemplateAnswers) and `bad` the questions whose cells had problems, so
+    `template_import.with_checks()` can add what checking the rest finds (missing answers...)
+    and every problem is reported at once.
+    """
+
+    def __init__(self, problems: list[Problem], answers: Any = None, bad: frozenset[str] = frozenset()) -> None:
+        super().__init__(problems)
+        self.answers = answers
+        self.bad = bad
+
+
 class Memo:
     """Work out each key once, remembering a RiskCliError as well as a value.
 

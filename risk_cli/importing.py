@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from risk_cli import answers as answers_mod
 from risk_cli.answers import Answers
-from risk_cli.errors import ExitCode, InputProblems, Memo, Problem, RiskCliError
+from risk_cli.errors import ExitCode, Problem, RiskCliError
 from risk_cli.questionnaire import Questionnaire
 from risk_cli.scoring import Register
+
+if TYPE_CHECKING:
+    from risk_cli.inputs import Questionnaires
 
 
 @dataclass
@@ -63,79 +66,17 @@ class Report:
         return ExitCode.OK
 
 
-class _Questionnaires:
-    """Resolve each questionnaire once, however many inputs name it."""
+def check_one(path: Path, questionnaires: "Questionnaires") -> Item:
+    """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
+    from risk_cli import inputs, scoring
 
-    def __init__(self, name: Optional[str]) -> None:
-        self.name = name
-        self.memo = Memo()
-
-    def get(self, key: tuple, load: Any) -> Questionnaire:
-        return self.memo.get(key, load)
-
-    def for_template(self, raw: Answers) -> Questionnaire:
-        """-q if given, else the newest bundled version: an older template is mapped onto it."""
-        from risk_cli import bundled
-
-        if self.name:
-            return self.get(("named", self.name), lambda: bundled.resolve(self.name))
-        qid = raw.questionnaire_id
-
-        def load() -> Questionnaire:
-            if qid not in {e.id for e in bundled.catalogue()}:
-                raise RiskCliError(f"the template is for questionnaire '{qid}', which is not bundled with risk-cli; "
-                                   "give its YAML file with -q FILE")
-            return bundled.resolve(qid)
-
-        return self.get(("newest", qid), load)
-
-    def for_answers(self, raw: Answers) -> Questionnaire:
-        """As `assess` does: -q if given, else exactly the version the answers were given to."""
-        from risk_cli import assessment
-
-        key = ("exact", self.name, raw.questionnaire_id, raw.questionnaire_version)
-        return self.get(key, lambda: assessment.questionnaire_for(self.name, raw))
-
-
-def check_one(path: Path, questionnaires: _Questionnaires) -> Item:
-    """Read, validate and score one input; problems are collected, never raised."""
-    from risk_cli import inputs, scoring, template_import
-
-    item = Item(path)
-    try:
-        loaded = inputs.load(path)
-    except InputProblems as exc:
-        if isinstance(exc, template_import.TemplateProblems):
-            item.kind = "template"
-            exc = template_import.with_checks(exc, questionnaires.for_template, str(path))  # report everything at once
-        elif path.suffix.lower() in inputs.YAML_SUFFIXES:
-            item.kind = "answers"
-        item.errors.extend(exc.problems)
-        return item
-    except RiskCliError as exc:
-        item.errors.append(Problem(str(path), str(exc)))
-        return item
-    item.kind = loaded.kind
-    raw = loaded.answers
-    item.made_for = f"{raw.questionnaire_id} {raw.questionnaire_version}".strip()
-    try:
-        if isinstance(raw, template_import.TemplateAnswers):
-            qn = questionnaires.for_template(raw)
-        else:
-            qn = questionnaires.for_answers(raw)
-    except RiskCliError as exc:
-        item.errors.extend(Problem(str(path), line) for line in exc.lines())
-        return item
-    item.questionnaire = qn
-    if isinstance(raw, template_import.TemplateAnswers):
-        clean, errors, warnings = template_import.check(raw, qn, str(path))
-    else:
-        clean, errors, warnings = answers_mod.check(qn, raw, str(path), complete=True)
-    item.errors.extend(errors)
-    item.warnings.extend(warnings)
-    if not errors:
-        item.answers = clean
-        item.register = scoring.assess(qn, clean)
+    checked = inputs.read_checked(path, questionnaires)
+    item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
+    if checked.raw is not None:
+        item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
+    if checked.ok and checked.questionnaire is not None and checked.answers is not None:
+        item.answers = checked.answers
+        item.register = scoring.assess(checked.questionnaire, checked.answers)
     return item
 
 
@@ -175,11 +116,9 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli import inputs
 
-    questionnaires = _Questionnaires(questionnaire)
+    questionnaires = inputs.Questionnaires(questionnaire)
     if questionnaire:  # a -q that does not load is a problem with the run, not with each input
-        from risk_cli import bundled
-
-        questionnaires.get(("named", questionnaire), lambda: bundled.resolve(questionnaire))
+        questionnaires.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
     items += [check_one(p, questionnaires) for p in paths]
@@ -208,7 +147,6 @@ def write(report: Report, force: bool) -> None:
             register_xlsx.write(item.register, register_path, force=force)  # type: ignore[arg-type]
         except RiskCliError as exc:
             report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
-            continue
     report.written = not report.problems
 
 

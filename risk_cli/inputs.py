@@ -1,20 +1,28 @@
-"""Read any input risk-cli accepts into answers: an answers file, a register it wrote, or a
-filled questionnaire template. Batch, import and portfolio all start here.
+"""Read any input risk-cli accepts into answers (an answers file, a register it wrote, or a
+filled questionnaire template) and check them against the questionnaire they are for.
+
+Batch, import, portfolio and `assess --answers` all start here, so an input means the same
+to every command: `read_checked()` reads one input, picks its questionnaire, and checks it,
+with every problem placed where it is (a template's at its cell).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from risk_cli import answers as answers_mod
+from risk_cli import safe_yaml
 from risk_cli.answers import Answers
-from risk_cli.errors import InputProblems, Problem
+from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError, TemplateProblems
+from risk_cli.questionnaire import Questionnaire
+from risk_cli.register_layout import DATA
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-DATA_SHEET = "risk-cli data"
+DATA_SHEET = DATA  # the register's hidden sheet of answers
 
 
 @dataclass
@@ -52,6 +60,8 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
+# -- reading ----------------------------------------------------------------------------------
+
 def load(path: Path | str) -> Loaded:
     """Read one input by its kind; raises InputProblems naming the file and place."""
     p = Path(path)
@@ -63,13 +73,15 @@ def load(path: Path | str) -> Loaded:
     raise InputProblems([Problem(str(p), f"is not an answers file (.yaml) or a workbook (.xlsx); cannot read '{p.suffix or 'no extension'}' files")])
 
 
-def load_workbook(path: Path) -> Loaded:
+def load_workbook(path: Path, checked: bool = False) -> Loaded:
+    """A register's or a filled template's answers. `checked`: the caller has just run
+    xlsx_guard.check on this file, so it is not scanned a second time."""
     from risk_cli import xlsx_guard
 
-    wb = xlsx_guard.open_workbook(path)
+    wb = xlsx_guard.open_workbook(path, checked=checked)
     try:
         if DATA_SHEET in wb.sheetnames:
-            return Loaded(path, "register", _register_answers(path, wb[DATA_SHEET]))
+            return Loaded(path, "register", sheet_answers(str(path), wb[DATA_SHEET]))
         from risk_cli import template_import
 
         if template_import.is_template(wb):
@@ -80,12 +92,196 @@ def load_workbook(path: Path) -> Loaded:
         wb.close()
 
 
-def _register_answers(path: Path, ws) -> Answers:
-    """The answers a register was scored from, from its hidden data sheet (one reader for all)."""
-    from risk_cli import register_import
+def load_fast(path: Path | str) -> Loaded:
+    """Like `load`, but a register's answers are read from its data sheet alone, quickly:
+    python-calamine reads it about a hundred times faster than openpyxl (the portfolio reads
+    thousands of registers).
 
-    return register_import.sheet_answers(str(path), ws)
+    Anything that is not a register risk-cli wrote (answers files, templates, stray files)
+    goes to the ordinary readers, which say what it is or what is wrong with it.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in XLSX_SUFFIXES:
+        return load(p)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # a platform without a wheel: openpyxl reads the same, more slowly
+        return load_workbook(p)
+    from risk_cli import xlsx_guard
+
+    xlsx_guard.check(p)
+    # calamine builds the sheet's whole grid in memory: a cell at XFD1048576 would ask for
+    # billions of cells, so only a sheet shaped like the one risk-cli writes goes to it
+    # (compact_sheet is also False when there is no data sheet)
+    if not xlsx_guard.compact_sheet(p, DATA_SHEET, xlsx_guard.MAX_ROWS, max_col=3):
+        return load_workbook(p, checked=True)
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        try:
+            rows = wb.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
+        finally:
+            wb.close()
+    except Exception:  # calamine could not read it: openpyxl either can, or says exactly what is wrong
+        return load_workbook(p, checked=True)
+    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])))
 
 
-def label(loaded: Optional[Loaded]) -> str:
-    return "" if loaded is None else f"{loaded.path} ({loaded.kind})"
+def sheet_answers(name: str, ws: Any) -> Answers:
+    """The answers kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
+    from risk_cli import xlsx_guard
+
+    rows = xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, max_col=1, min_row=2, what="a register's data sheet")
+    for r, row in enumerate(rows, start=2):
+        if row and getattr(row[0], "data_type", None) == "f":  # never evaluated, and never taken as answers
+            raise InputProblems([Problem(name, "holds a damaged data sheet (a formula, where risk-cli wrote text)",
+                                         where=f"{DATA_SHEET}!A{r}")])
+    return data_answers(name, (getattr(row[0], "value", None) if row else None for row in rows))
+
+
+def data_answers(name: str, values: Iterable[Any]) -> Answers:
+    """The answers a register was scored from: the text in column A of its hidden data sheet."""
+    from risk_cli.xlsx_guard import MAX_TEXT
+
+    chunks: list[str] = []
+    size = 0
+    for row, value in enumerate(values, start=2):
+        if value is None or value == "":
+            break
+        if not isinstance(value, str):
+            raise InputProblems([Problem(name, "holds a damaged data sheet (a cell is not text)", where=f"{DATA_SHEET}!A{row}")])
+        size += len(value)
+        if size > MAX_TEXT:
+            raise InputProblems([Problem(name, f"holds a damaged data sheet (over {MAX_TEXT:,} characters of answers)",
+                                         where=f"{DATA_SHEET}!A{row}")])
+        chunks.append(value)
+    if not chunks:
+        raise InputProblems([Problem(name, "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
+    doc = safe_yaml.loads("".join(chunks), f"{name} [{DATA_SHEET}]")
+    return answers_mod.from_document(doc)
+
+
+# -- which questionnaire, and checking ----------------------------------------------------------
+
+class Questionnaires:
+    """Which questionnaire each input is checked against, each worked out once however many
+    inputs name it (a batch of a thousand costs one lookup, or the same error).
+
+    -q (`name`) if given: a bundled id or a file the user named. Otherwise the input's own
+    questionnaire, by id only (never as a path: see bundled.by_id): a template is mapped onto
+    the newest bundled version, because teams fill in templates long after they are sent
+    out; answers files and registers are checked against exactly the version they name.
+    """
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        self.name = name
+        self._memo = Memo()
+
+    def named(self) -> Questionnaire:
+        """The -q questionnaire; RiskCliError (a usage error) if it cannot be loaded."""
+        from risk_cli import bundled
+
+        return self._memo.get(("named", self.name), lambda: bundled.resolve(self.name))
+
+    def for_answers(self, raw: Optional[Answers], template: bool = False) -> Questionnaire:
+        from risk_cli import bundled
+
+        if self.name:
+            return self.named()
+        qid = raw.questionnaire_id if raw is not None and raw.questionnaire_id else bundled.DEFAULT_ID
+        if not template:
+            version = raw.questionnaire_version if raw is not None else ""
+            return self._memo.get(("exact", qid, version), lambda: bundled.by_id(qid, version or None))
+
+        def newest() -> Questionnaire:
+            try:
+                return bundled.by_id(qid)
+            except bundled.NotBundled:
+                raise RiskCliError(f"the template is for questionnaire '{qid}', which is not bundled with risk-cli; "
+                                   "give its YAML file with -q FILE") from None
+
+        return self._memo.get(("newest", qid), newest)
+
+    def for_template(self, raw: Answers) -> Questionnaire:
+        return self.for_answers(raw, template=True)
+
+
+@dataclass
+class Checked:
+    """One input read and checked: the clean answers and their questionnaire, or the problems."""
+
+    path: Path
+    kind: str = ""  # "answers", "register" or "template"; "" when not even that could be told
+    raw: Optional[Answers] = None  # as read, before checking
+    questionnaire: Optional[Questionnaire] = None
+    answers: Optional[Answers] = None  # clean, when there are no errors
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_checked(path: Path | str, questionnaires: Questionnaires) -> Checked:
+    """Read one input and check it; every problem is collected in the result, never raised.
+
+    A template with bad cells is also checked for what else is wrong (missing answers...), so
+    a team sees every problem at once. Only a -q that cannot be loaded is raised: it is the
+    run's problem, not the input's.
+    """
+    p = Path(path)
+    try:
+        loaded = load(p)
+    except TemplateProblems as exc:
+        from risk_cli import template_import
+
+        exc = template_import.with_checks(exc, questionnaires.for_template, str(p))
+        return Checked(p, "template", errors=list(exc.problems))
+    except InputProblems as exc:
+        return Checked(p, "answers" if p.suffix.lower() in YAML_SUFFIXES else "", errors=list(exc.problems))
+    except RiskCliError as exc:
+        return Checked(p, errors=[Problem(str(p), line) for line in exc.lines()])
+    return check_loaded(loaded, questionnaires)
+
+
+def check_answers(qn: Questionnaire, raw: Answers, file: str,
+                  complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
+    """Validate answers from any input against `qn`: (clean answers, errors, warnings).
+
+    A template's answers go through template_import.check, which maps them onto `qn` and
+    places each problem at its cell; any other answers through answers.check, by question id.
+    """
+    # Template answers exist only once template_import has read a template: a YAML answers
+    # file never imports it (nor the zip checks it uses).
+    template_import = sys.modules.get("risk_cli.template_import")
+    if template_import is not None and isinstance(raw, template_import.TemplateAnswers):
+        return template_import.check(raw, qn, file, complete=complete)
+    return answers_mod.check(qn, raw, file, complete=complete)
+
+
+def check_loaded(loaded: Loaded, questionnaires: Questionnaires) -> Checked:
+    """Check answers already read against their questionnaire (see `Questionnaires`): a
+    template's problems at their cells, with its warnings (a blank Date completed...)."""
+    file = str(loaded.path)
+    raw = loaded.answers
+    template = loaded.kind == "template"
+    out = Checked(loaded.path, loaded.kind, raw)
+    try:
+        qn = questionnaires.for_answers(raw, template=template)
+    except InputProblems as exc:
+        if questionnaires.name:
+            raise
+        out.errors.extend(exc.problems)
+        return out
+    except RiskCliError as exc:
+        if questionnaires.name:  # the -q option's problem, not the file's
+            raise
+        out.errors.extend(Problem(file, line, where="questionnaire") for line in exc.lines())
+        return out
+    out.questionnaire = qn
+    clean, errors, warnings = check_answers(qn, raw, file)
+    out.errors.extend(errors)
+    out.warnings.extend(warnings)
+    if not errors:
+        out.answers = clean
+    return out

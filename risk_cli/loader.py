@@ -166,8 +166,6 @@ class _Reader:
                 self.error(p, "must be non-empty text")
             else:
                 out.append(item)
-        if required and key not in raw:
-            pass  # reported by mapping()
         return tuple(out)
 
     def unique(self, seen: dict[str, Path_], value: str, path: Path_, kind: str) -> None:
@@ -258,7 +256,7 @@ class _Reader:
             scoring=scoring, sections=tuple(sections), risks=tuple(risks), barriers=tuple(barriers),
             checks=tuple(checks), sha256=content_hash(raw),
         )
-        self.reachability(result, top)
+        self.reachability(result)
         self.unused_questions(result)
         return None if self.problems else result
 
@@ -592,7 +590,7 @@ class _Reader:
         return out
 
     # -- whole-questionnaire checks ------------------------------------------------------
-    def reachability(self, qn: Questionnaire, top: dict) -> None:
+    def reachability(self, qn: Questionnaire) -> None:
         """A risk that no answers can raise is an error: it is dead content."""
         for i, risk in enumerate(qn.risks):
             if risk.when is not None and not _satisfiable(qn, risk.when):

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from risk_cli import answers as answers_mod
-from risk_cli.errors import InputProblems, Problem, RiskCliError
+from risk_cli import bundled as bundled_mod
+from risk_cli.assessment import checked
+from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
 from risk_cli.portfolio import Assessed, Skipped, version_key
 from risk_cli.questionnaire import Questionnaire
 
@@ -24,14 +25,12 @@ class Library:
         from risk_cli import loader
 
         self.given: list[Questionnaire] = [loader.load(f) for f in files]
-        self._bundled: Optional[list] = None
-        self._loaded: dict[tuple[str, str], Questionnaire] = {}
+        self._bundled: Optional[list[bundled_mod.Entry]] = None
+        self._found = Memo()  # a thousand inputs naming one version: one lookup (or one error)
 
-    def bundled(self) -> list:
+    def bundled(self) -> list[bundled_mod.Entry]:
         if self._bundled is None:
-            from risk_cli import bundled
-
-            self._bundled = bundled.catalogue()
+            self._bundled = bundled_mod.catalogue()
         return self._bundled
 
     def get(self, qid: str, version: str) -> Questionnaire:
@@ -39,19 +38,17 @@ class Library:
         for qn in self.given:
             if qn.id == qid and qn.version == version:
                 return qn
-        key = (qid, version)
-        if key not in self._loaded:
-            from risk_cli import loader
+        return self._found.get((qid, version), lambda: self._bundled_version(qid, version))
 
-            entry = next((e for e in self.bundled() if e.id == qid and e.version == version), None)
-            if entry is None:
-                have = sorted({f"{qn.id} {qn.version}" for qn in self.given}
-                              | {f"{e.id} {e.version}" for e in self.bundled() if e.id == qid})
-                known = f"versions here: {', '.join(have)}" if have else "no version of it is bundled"
-                raise RiskCliError(f"answered against questionnaire {qid} {version}, which is not available "
-                                   f"({known}); give its file with -q FILE")
-            self._loaded[key] = loader.load(entry.path)
-        return self._loaded[key]
+    def _bundled_version(self, qid: str, version: str) -> Questionnaire:
+        entry = next((e for e in self.bundled() if e.id == qid and e.version == version), None)
+        if entry is None:
+            have = sorted({f"{qn.id} {qn.version}" for qn in self.given}
+                          | {f"{e.id} {e.version}" for e in self.bundled() if e.id == qid})
+            known = f"versions here: {', '.join(have)}" if have else "no version of it is bundled"
+            raise RiskCliError(f"answered against questionnaire {qid} {version}, which is not available "
+                               f"({known}); give its file with -q FILE")
+        return bundled_mod.load_bundled(entry.path)  # parsed once already, by catalogue()
 
     def newest(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -80,15 +77,13 @@ def assess_one(path: Path, library: Library) -> tuple[Assessed, str]:
     Also returns the questionnaire hash the answers recorded when it differs from the
     questionnaire's now (its content changed since), else "".
     """
-    from risk_cli import register_import
+    from risk_cli import inputs
     from risk_cli.scoring import assess
 
-    loaded = register_import.load_fast(path)
+    loaded = inputs.load_fast(path)
     raw = loaded.answers
     qn = library.get(raw.questionnaire_id, raw.questionnaire_version)
-    clean, errors, _ = answers_mod.check(qn, raw, str(path))  # warnings: answers to questions that did not apply
-    if errors:
-        raise InputProblems(errors)
+    clean, _ = checked(qn, raw, str(path))  # warnings: answers to questions that did not apply
     changed = raw.questionnaire_sha256 if raw.questionnaire_sha256 and raw.questionnaire_sha256 != qn.sha256 else ""
     return Assessed(str(path), loaded.kind, path.stat().st_mtime, assess(qn, clean)), changed
 

@@ -1,15 +1,12 @@
 """Read back a register risk-cli wrote, after people have worked on it.
 
-Two readers live here because both read registers:
-
-- `read()` takes everything an assurance team typed into a register (owners, treatment,
-  dates, status, notes, extra columns and rows of their own) so that `assess --previous`
-  carries it into the next assessment (`compare()`), by risk id and action id. Columns are
-  found by their header, so reordered columns are fine; a missing column or a formula in a
-  cell a person fills is an error naming the sheet and cell. Scores are never read: the
-  previous scores are recomputed from the answers kept in the hidden data sheet.
-- `load_fast()` reads only the hidden data sheet, for the portfolio over thousands of
-  registers: python-calamine reads it about a hundred times faster than openpyxl.
+`read()` takes everything an assurance team typed into a register (owners, treatment, dates,
+status, notes, extra columns and rows of their own) so that `assess --previous` carries it
+into the next assessment (`compare()`), by risk id and action id. Columns are found by their
+header, so reordered columns are fine; a missing column or a formula in a cell a person
+fills is an error naming the sheet and cell. Scores are never read: the previous scores are
+recomputed from the answers kept in the hidden data sheet. Reading those answers alone, as
+every command that takes a register as an input does, is `inputs.load` (or `load_fast`).
 """
 
 from __future__ import annotations
@@ -22,13 +19,17 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from risk_cli import answers as answers_mod
-from risk_cli import safe_yaml
-from risk_cli.answers import Answer, Answers
+from risk_cli.answers import Answers
 from risk_cli.errors import InputProblems, Problem
-from risk_cli.inputs import DATA_SHEET, XLSX_SUFFIXES, Loaded
+from risk_cli.inputs import sheet_answers
+from risk_cli.register_layout import ACTIONS as ACTIONS_SHEET
+from risk_cli.register_layout import DATA as DATA_SHEET
+from risk_cli.register_layout import REGISTER as REGISTER_SHEET
+from risk_cli.register_layout import (
+    ACTION_COLUMNS, CARRIED_RISK_COLUMNS, CHANGE, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS,
+)
 from risk_cli.scoring import Register, ScoredRisk
 
-REGISTER_SHEET, ACTIONS_SHEET = "Risk register", "Actions"
 # Columns kept on a risk that is no longer raised: what it was, and everything people typed.
 KEPT_WHEN_CLOSED = ("Risk ID", "Category", "AI sub-category", "Title", "Description (cause, event, effect)",
                     "NAO barrier", "Framework references", "Date raised")
@@ -126,7 +127,6 @@ class Carry:
 def read(path: Path | str) -> Previous:
     """Everything a previous register holds that the next one needs; InputProblems if unusable."""
     from risk_cli import template_import, xlsx_guard
-    from risk_cli.register_xlsx import ACTION_COLUMNS, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS
 
     name = str(path)
     wb = xlsx_guard.open_workbook(path)
@@ -142,7 +142,7 @@ def read(path: Path | str) -> Previous:
         answers = sheet_answers(name, wb[DATA_SHEET])
         problems: list[Problem] = []
         risks, risk_extra = _table(name, wb[REGISTER_SHEET], [c for c, _ in REGISTER_COLUMNS], "Risk ID",
-                                   HUMAN_RISK_COLUMNS, problems)
+                                   HUMAN_RISK_COLUMNS, problems, carried=CARRIED_RISK_COLUMNS)
         actions, action_extra = _table(name, wb[ACTIONS_SHEET], [c for c, _ in ACTION_COLUMNS], "Action ID",
                                        HUMAN_ACTION_COLUMNS, problems)
     finally:
@@ -152,13 +152,18 @@ def read(path: Path | str) -> Previous:
     return Previous(name, answers, tuple(risks), tuple(actions), tuple(risk_extra), tuple(action_extra))
 
 
-def _header_key(text: Any) -> str:
+def _key(text: Any) -> str:
+    """Text compared as people see it: spacing and case ignored (headers, organisation and name)."""
     return " ".join(str(text).split()).casefold() if text is not None else ""
 
 
 def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable[str],
-           problems: list[Problem]) -> tuple[list[Row], list[str]]:
-    """Rows of a sheet by header; reports missing columns, formulas in typed cells, repeated ids."""
+           problems: list[Problem], carried: Iterable[str] = ()) -> tuple[list[Row], list[str]]:
+    """Rows of a sheet by header; reports missing columns, formulas in typed cells, repeated ids.
+
+    `human` columns must be there; `carried` ones (risk-cli's values, carried over as a person
+    left them) may be missing, but like every cell that carries over they may not hold a formula.
+    """
     from openpyxl.utils import get_column_letter as letter
 
     from risk_cli import xlsx_guard
@@ -166,7 +171,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
     sheet = ws.title
     rows = iter(xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, what="a register"))
     header_cells = next(rows, ())
-    canonical = {_header_key(h): h for h in known}
+    canonical = {_key(h): h for h in known}
     headers: list[Optional[str]] = []
     extra: list[str] = []
     seen: dict[str, str] = {}
@@ -175,7 +180,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
         if raw is None or str(raw).strip() == "":
             headers.append(None)
             continue
-        text = canonical.get(_header_key(raw), " ".join(str(raw).split()))
+        text = canonical.get(_key(raw), " ".join(str(raw).split()))
         where = f"{sheet}!{letter(i + 1)}1"
         if text in seen:
             problems.append(Problem(name, f"the column '{text}' appears twice (also {seen[text]})", where=where))
@@ -190,7 +195,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
         if column not in seen:
             problems.append(Problem(name, f"missing column '{column}': risk-cli needs it to carry people's edits over "
                                           "(columns may be moved, but not renamed or deleted)", where=f"{sheet}!1:1"))
-    checked = set(required) | set(extra)
+    checked = set(required) | set(carried) | set(extra)
     out: list[Row] = []
     ids: dict[str, int] = {}
     for r, cells in enumerate(rows, start=2):
@@ -241,83 +246,12 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def sheet_answers(name: str, ws: Any) -> Answers:
-    """The answers kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
-    from risk_cli import xlsx_guard
-
-    rows = xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, max_col=1, min_row=2, what="a register's data sheet")
-    for r, row in enumerate(rows, start=2):
-        if row and getattr(row[0], "data_type", None) == "f":  # never evaluated, and never taken as answers
-            raise InputProblems([Problem(name, "holds a damaged data sheet (a formula, where risk-cli wrote text)",
-                                         where=f"{DATA_SHEET}!A{r}")])
-    return data_answers(name, (getattr(row[0], "value", None) if row else None for row in rows))
-
-
-def data_answers(name: str, values: Iterable[Any]) -> Answers:
-    """The answers a register was scored from: the text in column A of its hidden data sheet."""
-    from risk_cli.xlsx_guard import MAX_TEXT
-
-    chunks: list[str] = []
-    size = 0
-    for row, value in enumerate(values, start=2):
-        if value is None or value == "":
-            break
-        if not isinstance(value, str):
-            raise InputProblems([Problem(name, "holds a damaged data sheet (a cell is not text)", where=f"{DATA_SHEET}!A{row}")])
-        size += len(value)
-        if size > MAX_TEXT:
-            raise InputProblems([Problem(name, f"holds a damaged data sheet (over {MAX_TEXT:,} characters of answers)",
-                                         where=f"{DATA_SHEET}!A{row}")])
-        chunks.append(value)
-    if not chunks:
-        raise InputProblems([Problem(name, "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
-    doc = safe_yaml.loads("".join(chunks), f"{name} [{DATA_SHEET}]")
-    return answers_mod.from_document(doc)
-
-
-def load_fast(path: Path | str) -> Loaded:
-    """Like `inputs.load`, but a register's answers are read from its data sheet alone, quickly.
-
-    Anything that is not a register risk-cli wrote (answers files, templates, stray files)
-    goes to `inputs.load`, which says what it is or what is wrong with it.
-    """
-    from risk_cli import inputs
-
-    p = Path(path)
-    if p.suffix.lower() not in XLSX_SUFFIXES:
-        return inputs.load(p)
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # a platform without a wheel: openpyxl reads the same, more slowly
-        return inputs.load(p)
-    from risk_cli import xlsx_guard
-
-    xlsx_guard.check(p)
-    # calamine builds the sheet's whole grid in memory: a cell at XFD1048576 would ask for
-    # billions of cells, so only a sheet shaped like the one risk-cli writes goes to it
-    if not xlsx_guard.compact_sheet(p, DATA_SHEET, xlsx_guard.MAX_ROWS, max_col=3):
-        return inputs.load(p)
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-        try:
-            if DATA_SHEET not in wb.sheet_names:
-                rows = None
-            else:
-                rows = wb.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
-        finally:
-            wb.close()
-    except Exception:  # calamine could not read it: openpyxl either can, or says exactly what is wrong
-        return inputs.load(p)
-    if rows is None:
-        return inputs.load(p)
-    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])))
-
-
 # -- comparing with the new assessment ------------------------------------------------------
 
 def rescore(previous: Previous, register: Register) -> tuple[Register, list[Problem]]:
     """The previous assessment, recomputed from its answers (its spreadsheet scores are never read)."""
     from risk_cli import bundled
+    from risk_cli.assessment import checked
     from risk_cli.errors import RiskCliError
     from risk_cli.scoring import assess
 
@@ -333,29 +267,18 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
         warnings.append(Problem(name, f"was assessed against {previous.questionnaire}; this assessment uses {qn.label}: "
                                       "a risk's score can change with the questionnaire as well as with the answers"))
         try:
-            old_qn = bundled.resolve(qn.id, old.questionnaire_version)
+            old_qn = bundled.by_id(qn.id, old.questionnaire_version)
         except RiskCliError:
             old_qn = None
+    where = f"{name} [{DATA_SHEET}]"
     if old_qn is not None:
-        clean, errors, _ = answers_mod.check(old_qn, old, f"{name} [{DATA_SHEET}]", complete=False)
-        if errors:
-            raise InputProblems(errors)
+        clean, _ = checked(old_qn, old, where, complete=False)
         return assess(old_qn, clean), warnings
     # That version is not available: recompute from the answers that still fit this version.
-    mapped: dict[str, Answer] = {}
-    for qid, answer in old.values.items():
-        q = qn.by_id.get(qid)
-        if q is None:
-            continue
-        value, message = answers_mod.normalise(q, answer.value)
-        note, note_error = answers_mod.clean_text(answer.note, "note") if answer.note else ("", None)
-        if message is None and note_error is None:
-            mapped[qid] = Answer(value, note)
-    lost = len(old.values) - len(mapped)
-    raw = Answers(qn.id, qn.version, qn.sha256, mapped, old.assessed_on)
-    clean, errors, _ = answers_mod.check(qn, raw, f"{name} [{DATA_SHEET}]", complete=False)
-    if errors:
-        raise InputProblems(errors)
+    # check() keeps exactly those; what it reports about the others is what "no longer fit" means.
+    as_now = Answers(qn.id, qn.version, qn.sha256, old.values, old.assessed_on)
+    clean, _, _ = answers_mod.check(qn, as_now, where, complete=False)
+    lost = len(old.values) - len(clean.values)
     warnings.append(Problem(name, f"{previous.questionnaire} is not available here, so the previous scores were "
                                   f"recomputed from its answers with {qn.label}"
                                   + (f"; {lost} previous answer(s) no longer fit and were left out" if lost else "")))
@@ -363,10 +286,10 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
 
 
 def _norm(value: Any) -> Any:
+    """A cell's value for comparing with risk-cli's own: blank is "", 3.0 is 3, midnight is a date."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else value
+    value = _cell_value(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -426,6 +349,35 @@ def _tool_action(action_id: str, risk_ids: set[str]) -> bool:
     return bool(m) and (m.group("risk") is None or m.group("risk") in risk_ids)
 
 
+def _carry_cells(cells: dict[str, Any], row: Row, defaults: dict[str, Any], human: Iterable[str],
+                 extra: Iterable[str]) -> int:
+    """Put a person's edits from a previous `row` into `cells` (risk-cli's new values); returns how many.
+
+    A human cell carries over when it differs from `defaults` (what risk-cli wrote there
+    before); the columns people added carry over as they are.
+    """
+    n = 0
+    for column in human:
+        if column in row.cells and _edited(row.cells[column], defaults.get(column)):
+            cells[column] = row.cells[column]
+            n += 1
+        elif column not in row.cells and defaults.get(column) not in (None, "") and column in cells:
+            cells[column] = ""  # a person cleared a cell risk-cli had filled: keep it cleared
+            n += 1
+    for column in extra:
+        if column in row.cells:
+            cells[column] = row.cells[column]
+            n += 1
+    return n
+
+
+def _hand_added_formulas(name: str, row: Row, problems: list[Problem]) -> None:
+    """A row added by hand is kept whole, so a formula in any of its cells is a problem."""
+    for column, where in row.formulas.items():
+        problems.append(Problem(name, f"holds a formula in the '{column}' column of a row added by hand; "
+                                      "risk-cli never evaluates formulas: type the value itself", where=where))
+
+
 def compare(previous: Previous, register: Register, old: Register,
             warnings: Optional[list[Problem]] = None) -> Carry:
     """Merge a previous register's edits into the rows of `register` and mark what changed.
@@ -434,7 +386,7 @@ def compare(previous: Previous, register: Register, old: Register,
     previous register (recomputed from its answers); cells still at risk-cli's value are
     recomputed, so a risk that now breaches its appetite gets the new suggestion.
     """
-    from risk_cli.register_xlsx import CHANGE, HUMAN_RISK_COLUMNS, as_date, risk_row
+    from risk_cli.register_xlsx import as_date, risk_row
 
     warnings = list(warnings or [])
     problems: list[Problem] = []
@@ -445,23 +397,6 @@ def compare(previous: Previous, register: Register, old: Register,
     old_rows = {row.id: row for row in previous.risks if row.id}
     new_ids = {sr.risk.id for sr in register.risks}
     edits = 0
-
-    def carry_cells(cells: dict[str, Any], row: Row, defaults: dict[str, Any], human: Iterable[str],
-                    extra: Iterable[str]) -> int:
-        n = 0
-        for column in human:
-            if column in row.cells and _edited(row.cells[column], defaults.get(column)):
-                cells[column] = row.cells[column]
-                n += 1
-            elif column not in row.cells and defaults.get(column) not in (None, "") and column in cells:
-                cells[column] = ""  # a person cleared a cell risk-cli had filled: keep it cleared
-                n += 1
-        for column in extra:
-            if column in row.cells:
-                cells[column] = row.cells[column]
-                n += 1
-        return n
-
     risk_rows: list[dict[str, Any]] = []
     changes: list[RiskChange] = []
     for sr in register.risks:
@@ -470,9 +405,10 @@ def compare(previous: Previous, register: Register, old: Register,
         before = old_scored.get(sr.risk.id)
         if row is not None:
             defaults = risk_row(old, before) if before is not None else {"Status": "Closed"}
-            edits += carry_cells(cells, row, defaults, HUMAN_RISK_COLUMNS, previous.extra_risk_columns)
-            if row.cells.get("Date raised") not in (None, ""):
-                cells["Date raised"] = row.cells["Date raised"]
+            edits += _carry_cells(cells, row, defaults, HUMAN_RISK_COLUMNS, previous.extra_risk_columns)
+            for column in CARRIED_RISK_COLUMNS:
+                if row.cells.get(column) not in (None, ""):
+                    cells[column] = row.cells[column]
         elif before is not None:
             cells["Date raised"] = as_date(old.assessed_on)
             warnings.append(Problem(name, f"risk {sr.risk.id} was raised at the previous assessment but its row has been "
@@ -486,9 +422,7 @@ def compare(previous: Previous, register: Register, old: Register,
         if row.id and row.id in new_ids:
             continue
         if not row.id or row.id not in known_risks:
-            for column, where in row.formulas.items():
-                problems.append(Problem(name, f"holds a formula in the '{column}' column of a row added by hand; "
-                                              "risk-cli never evaluates formulas: type the value itself", where=where))
+            _hand_added_formulas(name, row, problems)
             risk_rows.append({**row.cells, CHANGE: HAND_ADDED})
             edits += 1
             continue
@@ -507,7 +441,7 @@ def compare(previous: Previous, register: Register, old: Register,
             cells[CHANGE] = row.cells.get(CHANGE) or "Not raised"
         risk_rows.append(cells)
 
-    action_rows, action_edits = _actions(previous, register, old, known_risks, problems, carry_cells)
+    action_rows, action_edits = _actions(previous, register, old, known_risks, problems)
     if problems:
         raise InputProblems(problems)
     return Carry(previous, old.assessed_on, previous.answers.questionnaire_version != register.questionnaire.version,
@@ -515,8 +449,9 @@ def compare(previous: Previous, register: Register, old: Register,
 
 
 def _actions(previous: Previous, register: Register, old: Register, known_risks: set[str],
-             problems: list[Problem], carry_cells: Any) -> tuple[list[dict[str, Any]], int]:
-    from risk_cli.register_xlsx import CHANGE, HUMAN_ACTION_COLUMNS, action_row
+             problems: list[Problem]) -> tuple[list[dict[str, Any]], int]:
+    """The Actions rows, merged as `compare` merges the risks; formulas found go to `problems`."""
+    from risk_cli.register_xlsx import action_row
 
     name = previous.path
     old_actions = {a.id: a for a in old.actions}
@@ -530,7 +465,7 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
         before = old_actions.get(action.id)
         if row is not None:
             defaults = action_row(old, before) if before is not None else {"Status": "Not needed"}
-            edits += carry_cells(cells, row, defaults, HUMAN_ACTION_COLUMNS, previous.extra_action_columns)
+            edits += _carry_cells(cells, row, defaults, HUMAN_ACTION_COLUMNS, previous.extra_action_columns)
         cells[CHANGE] = "New" if before is None and row is None else "Needed again" if before is None else "Still needed"
         rows.append(cells)
     for row in previous.actions:
@@ -538,9 +473,7 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
             continue
         cells = dict(row.cells)
         if not row.id or not _tool_action(row.id, known_risks):
-            for column, where in row.formulas.items():
-                problems.append(Problem(name, f"holds a formula in the '{column}' column of a row added by hand; "
-                                              "risk-cli never evaluates formulas: type the value itself", where=where))
+            _hand_added_formulas(name, row, problems)
             cells[CHANGE] = HAND_ADDED
             edits += 1
         elif row.id in old_actions:
@@ -555,23 +488,22 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
     return rows, edits
 
 
-def carry_over(path: Path | str, register: Register, previous: Optional[Previous] = None) -> Carry:
-    """Read a previous register (unless given), recompute it, and merge its edits into `register`."""
-    previous = previous or read(path)
+def carry_over(path: Path | str, register: Register, previous: Previous) -> Carry:
+    """Recompute a previous register (see `read`) and merge its edits into `register`.
+
+    `path` names the previous register in the warnings about it, as the user gave it.
+    """
+    name = str(path)
     old, warnings = rescore(previous, register)
     if register.assessed_on < old.assessed_on:
-        warnings.append(Problem(previous.path, f"was assessed on {old.assessed_on}, after these answers "
-                                               f"({register.assessed_on}); is it the right previous register?"))
+        warnings.append(Problem(name, f"was assessed on {old.assessed_on}, after these answers "
+                                      f"({register.assessed_on}); is it the right previous register?"))
     for part in ("organisation", "name"):
         was, now = old.profile(part), register.profile(part)
         if _key(was) != _key(now):
-            warnings.append(Problem(previous.path, f"is for {part} '{was}', these answers for '{now}'; "
-                                                   "edits are carried over by risk id all the same"))
+            warnings.append(Problem(name, f"is for {part} '{was}', these answers for '{now}'; "
+                                          "edits are carried over by risk id all the same"))
     return compare(previous, register, old, warnings)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _is_iso(text: str) -> bool:

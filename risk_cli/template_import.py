@@ -10,7 +10,11 @@ Two steps, so that every reader of answers keeps one contract:
   questions (types, choice labels), so it needs no questionnaire. `inputs.load` calls it.
 - `check(answers, qn, file)` maps those answers onto the questionnaire being used (the
   current version), reports answers that no longer map, and runs `answers.check`, with
-  every problem placed at its cell. `risk-cli import` calls it.
+  every problem placed at its cell. Every command that reads a template calls it (through
+  `inputs.read_checked`).
+
+template_xlsx (which imports openpyxl) is imported only inside the functions that read a
+workbook, so this module costs nothing to a command that reads a YAML answers file.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from risk_cli import answers as answers_mod
+from risk_cli import xlsx_guard
 from risk_cli.answers import Answer, Answers, clean_text
-from risk_cli.errors import InputProblems, Problem
-from risk_cli.questionnaire import QUESTION_TYPES, Question, Questionnaire
-from risk_cli.template_xlsx import (
-    DATE_CELL, HEADER_ROW, MARKER, META, QUESTIONS, TEMPLATE_FORMAT, TICK_NO, TICK_YES, checksum,
-)
+from risk_cli.errors import Problem, RiskCliError, TemplateProblems
+from risk_cli.questionnaire import QUESTION_TYPES, Choice, Question, Questionnaire
+
+__all__ = ["TemplateAnswers", "TemplateProblems", "check", "is_template", "read", "read_metadata", "with_checks"]
 
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -40,29 +44,17 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": 
 class TemplateAnswers(Answers):
     """Answers read from a template, with where each one came from."""
 
+    sheet: str = ""  # the sheet the answers are on, as the template's metadata names it
     cells: dict[str, str] = field(default_factory=dict)  # question id -> answer cell (a range for ticks)
     note_cells: dict[str, str] = field(default_factory=dict)
     tick_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (question id, choice id) -> cell
     warnings: list[Problem] = field(default_factory=list)
 
 
-class TemplateProblems(InputProblems):
-    """Problems in a workbook recognised as a template (so reports can say what kind of input it was).
-
-    When the problems are in cells, `answers` holds every answer that was read cleanly and
-    `bad` the questions whose cells had problems, so `with_checks()` can add what checking
-    the rest finds (missing answers...) and every problem is reported at once.
-    """
-
-    def __init__(self, problems: list[Problem], answers: Optional["TemplateAnswers"] = None,
-                 bad: frozenset[str] = frozenset()) -> None:
-        super().__init__(problems)
-        self.answers = answers
-        self.bad = bad
-
-
 def is_template(wb: Any) -> bool:
     """True for a workbook made by `risk-cli template`, even one whose metadata was damaged."""
+    from risk_cli.template_xlsx import HEADER_ROW, META, QUESTIONS
+
     if META in wb.sheetnames:
         return True
     if QUESTIONS in wb.sheetnames:
@@ -75,14 +67,17 @@ def is_template(wb: Any) -> bool:
 
 # -- metadata -----------------------------------------------------------------------------
 
-def _reissue(file: str, message: str, where: str = META) -> InputProblems:
+def _reissue(file: str, message: str, where: Optional[str] = None) -> TemplateProblems:
+    from risk_cli.template_xlsx import META
+
     return TemplateProblems([Problem(file, f"{message}; the answers cannot be matched to questions safely. "
-                                        "Fill in a fresh template from `risk-cli template`", where=where)])
+                                        "Fill in a fresh template from `risk-cli template`",
+                                     where=META if where is None else where)])
 
 
 def read_metadata(file: str, wb: Any) -> dict[str, Any]:
     """The template's metadata, refused with a clear error if missing, damaged or edited."""
-    from risk_cli import xlsx_guard
+    from risk_cli.template_xlsx import MARKER, META, TEMPLATE_FORMAT, checksum
 
     if META not in wb.sheetnames:
         raise _reissue(file, f"the template's hidden '{META}' sheet is missing", where="")
@@ -150,9 +145,7 @@ def _key(text: str) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        return f"the date {value:%d/%m/%Y}"
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # a datetime too
         return f"the date {value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -229,12 +222,12 @@ class _Reader:
 
 
 def _snapshot(entry: dict[str, Any]) -> Question:
-    """The question as the template showed it, so values can be checked without the questionnaire."""
-    from risk_cli.questionnaire import Choice
-
+    """The question as the template showed it, so cells can be read without the questionnaire.
+    Its min and max only word messages as the template's Allowed answers column did: ranges
+    are checked by `check()`, against the questionnaire in use."""
     choices = tuple(Choice(c["id"], c["label"], exclusive=bool(c.get("exclusive"))) for c in entry.get("choices", []))
     return Question(entry["id"], entry["type"], entry.get("text", ""), "", (), "", 0, choices,
-                    required=bool(entry.get("required", True)), min=entry.get("min"), max=entry.get("max"))
+                    min=entry.get("min"), max=entry.get("max"))
 
 
 def _allowed(q: Question) -> str:
@@ -265,28 +258,35 @@ def _choice_value(r: _Reader, coord: str, q: Question, value: Any) -> Optional[s
     return None
 
 
+def _bad_value(q: Question, value: Any) -> str:
+    return f"{_show(value)} is not an allowed answer to {q.id} (allowed: {_allowed(q)})"
+
+
 def _scalar_value(r: _Reader, coord: str, q: Question, value: Any) -> Any:
-    bad = f"{_show(value)} is not an allowed answer to {q.id} (allowed: {_allowed(q)})"
+    """A number, date or text answer from its cell: converted only (a number's range is `check()`'s)."""
     if isinstance(value, bool):
-        r.error(coord, bad)
+        r.error(coord, _bad_value(q, value))
         return None
     if q.type == "number":
-        if isinstance(value, (dt.date, dt.datetime)):
-            r.error(coord, bad)
+        if isinstance(value, dt.date):
+            r.error(coord, _bad_value(q, value))
             return None
-        if isinstance(value, str):
-            value = value.strip()
-        normal, message = answers_mod.normalise(q, value)
+        number, message = answers_mod.to_number(value.strip() if isinstance(value, str) else value)
         if message:
-            r.error(coord, bad)
+            r.error(coord, _bad_value(q, value))
             return None
-        return int(normal) if isinstance(normal, float) and normal.is_integer() else normal
+        return int(number) if isinstance(number, float) and number.is_integer() else number
     if q.type == "date":
         iso = _date(value)
         if iso is None:
-            r.error(coord, bad)
+            r.error(coord, _bad_value(q, value))
         return iso
-    # text: what was typed, as text; a number or date the spreadsheet converted is written back plainly
+    return _text(r, coord, value, f"the answer to {q.id}")
+
+
+def _text(r: _Reader, coord: str, value: Any, what: str) -> Optional[str]:
+    """What was typed, as text: a number or date the spreadsheet converted is written back
+    plainly (a date and time keeps its time: nothing typed is dropped)."""
     if isinstance(value, dt.datetime):
         text = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     elif isinstance(value, dt.date):
@@ -295,7 +295,7 @@ def _scalar_value(r: _Reader, coord: str, q: Question, value: Any) -> Any:
         text = str(int(value))
     else:
         text = str(value)
-    text, message = clean_text(text, f"the answer to {q.id}")
+    text, message = clean_text(text, what)
     if message:
         r.error(coord, message)
         return None
@@ -309,18 +309,12 @@ def _note_value(r: _Reader, coord: str, qid: str) -> str:
     if isinstance(value, bool):
         r.error(coord, f"{_show(value)} is not a note; type the note as text (note to {qid})")
         return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        value = value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-    elif isinstance(value, float) and value.is_integer():
-        value = str(int(value))
-    text, message = clean_text(str(value), f"the note to {qid}")
-    if message:
-        r.error(coord, message)
-        return ""
-    return text
+    return _text(r, coord, value, f"the note to {qid}") or ""
 
 
 def _ticks(r: _Reader, q: Question, entry: dict[str, Any], result: TemplateAnswers) -> Optional[list[str]]:
+    from risk_cli.template_xlsx import TICK_NO, TICK_YES
+
     ticked: list[tuple[str, str]] = []  # (choice id, cell)
     ok = True
     for c in entry.get("choices", []):
@@ -355,8 +349,6 @@ TEMPLATE_SLACK = 1_000  # rows read below a template's last question, to catch a
 def _index(file: str, ws: Any, max_col: int, last_row: int) -> dict[str, Any]:
     """Every non-empty cell up to `max_col`, by coordinate, read once and no further than
     `last_row` plus some slack: a sheet that goes on further is refused, not read for ever."""
-    from risk_cli import xlsx_guard
-
     limit = min(last_row + TEMPLATE_SLACK, xlsx_guard.MAX_ROWS)
     cells: dict[str, Any] = {}
     for row in xlsx_guard.read_rows(file, ws, limit, max_col=max_col, what="a questionnaire template"):
@@ -367,24 +359,25 @@ def _index(file: str, ws: Any, max_col: int, last_row: int) -> dict[str, Any]:
 
 
 def read(path: Path | str, wb: Any) -> TemplateAnswers:
-    """Raw answers from a filled template (open it with data_only=False); every problem at once."""
-    from openpyxl.utils import column_index_from_string
+    """Raw answers from a filled template (open it with data_only=False); every problem at once.
+
+    Everything the metadata names (sheet, columns, rows, cells) is there: read_metadata checks."""
+    from risk_cli.template_xlsx import TICK_YES
 
     file = str(path)
     meta = read_metadata(file, wb)
-    sheet = meta.get("sheet", QUESTIONS)
+    sheet = meta["sheet"]
     if sheet not in wb.sheetnames:
         raise _reissue(file, f"the '{sheet}' sheet is missing", where="")
-    cols = [meta.get(k, d) for k, d in (("id_column", "A"), ("text_column", "C"), ("answer_column", "E"),
-                                         ("note_column", "F"))]
+    cols = [meta[k] for k in ("id_column", "text_column", "answer_column", "note_column")]
     id_col, text_col, answer_col, note_col = cols
-    last_row = max([meta.get("header_row", HEADER_ROW)]
+    last_row = max([meta["header_row"]]
                    + [entry["row"] for entry in meta["questions"]]
                    + [c["row"] for entry in meta["questions"] for c in entry.get("choices", []) if "row" in c])
-    cells = _index(file, wb[sheet], max(column_index_from_string(c) for c in cols), last_row)
+    cells = _index(file, wb[sheet], max(xlsx_guard.column_number(c) for c in cols), last_row)
     r = _Reader(file, sheet, cells)
     ref = meta["questionnaire"]
-    result = TemplateAnswers(ref["id"], ref["version"], ref["sha256"])
+    result = TemplateAnswers(ref["id"], ref["version"], ref["sha256"], sheet=sheet)
 
     # the rows must still be where the template put them, or answers would land on the wrong question
     for entry in meta["questions"]:
@@ -401,7 +394,7 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
                 raise TemplateProblems(r.errors)
 
     # Date completed
-    date_coord = meta.get("date_cell") or DATE_CELL
+    date_coord = meta["date_cell"]
     date_value, ok = r.plain(date_coord, "Date completed")
     if ok and not _blank(date_value):
         iso = _date(date_value)
@@ -449,7 +442,7 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
             result.values[q.id] = Answer(value, note)
 
     # anything typed into the answer or note columns outside an answer cell would be lost: say so
-    first = meta.get("header_row", HEADER_ROW) + 1
+    first = meta["header_row"] + 1
     for coord, cell in sorted(cells.items(), key=lambda kv: (kv[1].row, kv[1].column)):
         letter = coord.rstrip("0123456789")
         if letter in (answer_col, note_col) and coord not in used and cell.row >= first and not _blank(cell.value):
@@ -467,17 +460,19 @@ def _cell_value(cells: dict[str, Any], coord: str) -> Any:
 
 # -- onto the questionnaire in use ---------------------------------------------------------
 
-def check(raw: TemplateAnswers, qn: Questionnaire, file: str,
-          skip: frozenset[str] = frozenset()) -> tuple[Answers, list[Problem], list[Problem]]:
+def check(raw: TemplateAnswers, qn: Questionnaire, file: str, skip: frozenset[str] = frozenset(),
+          complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
     """Map a template's answers onto `qn` and validate them: (answers, errors, warnings), all with cells.
 
     A template made for another version (or edited content) of the same questionnaire is
     matched by question id; each answer that no longer maps is an error at its cell.
     Questions in `skip` already have an error at their cells, so none is added for them.
+    `complete` requires every question that applies and is required to be answered.
+    A number is checked against the range `qn` gives it here (the template may show an older one).
     """
     errors: list[Problem] = []
     warnings: list[Problem] = list(raw.warnings)
-    sheet = QUESTIONS
+    sheet = raw.sheet
 
     def at(coord: str) -> str:
         return f"{sheet}!{coord}"
@@ -520,13 +515,22 @@ def check(raw: TemplateAnswers, qn: Questionnaire, file: str,
             mapped[qid] = answer
     else:
         mapped = dict(raw.values)
+    for qid, answer in list(mapped.items()):  # reported as the cell was read, not by question id
+        q = qn.by_id.get(qid)
+        if q is not None and q.type == "number" and answer.value is not None:
+            _, message = answers_mod.normalise(q, answer.value)
+            if message:
+                errors.append(Problem(file, _bad_value(q, answer.value), where=at(raw.cells.get(qid, ""))))
+                unmapped.add(qid)
+                del mapped[qid]
     candidate = Answers(qn.id, qn.version, qn.sha256, mapped, raw.assessed_on)
-    clean, found, warned = answers_mod.check(qn, candidate, file, complete=True)
+    clean, found, warned = answers_mod.check(qn, candidate, file, complete=complete)
     for p in found:
         if p.where not in unmapped:
             errors.append(_placed(p, raw, sheet))
     for p in warned:
         warnings.append(_placed(p, raw, sheet))
+    errors.sort(key=_reading_order)
     return clean, errors, warnings
 
 
@@ -535,8 +539,6 @@ def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Ques
     """The cell problems `read()` found plus what `check()` finds in the answers read cleanly
     (missing answers above all), so a team fixing a template sees every problem at once.
     `resolve` picks the questionnaire, as the command would; if it cannot, the cell problems stand."""
-    from risk_cli.errors import RiskCliError
-
     if exc.answers is None:
         return exc
     try:
@@ -553,12 +555,10 @@ def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Ques
 
 def _reading_order(p: Problem) -> tuple[int, int, int]:
     """Top to bottom, left to right, as a person works through the sheet; problems with no cell last."""
-    from openpyxl.utils import column_index_from_string
-
     m = re.search(r"!([A-Z]{1,3})([0-9]+)", p.where)
     if m is None:
         return (1, 0, 0)
-    return (0, int(m.group(2)), column_index_from_string(m.group(1)))
+    return (0, int(m.group(2)), xlsx_guard.column_number(m.group(1)))
 
 
 def _placed(p: Problem, raw: TemplateAnswers, sheet: str) -> Problem:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,7 +28,9 @@ from risk_cli import __version__
 from risk_cli.answers import MAX_TEXT
 from risk_cli.conditions import All, AnyOf, Condition, Not, Test
 from risk_cli.questionnaire import Question, Questionnaire
-from risk_cli.xlsx import BOLD, GREY_FILL, HEADER_FILL, HEADER_FONT, SUBTITLE, TITLE, UK_DATE, WRAP, put, save
+from risk_cli.xlsx import (
+    BOLD, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, fit_width, header_row, put, save, widths,
+)
 
 TEMPLATE_FORMAT = 1
 INSTRUCTIONS, QUESTIONS, LISTS, META = "Instructions", "Questions", "Lists", "risk-cli template"
@@ -45,19 +45,13 @@ ANSWER_LETTER, NOTE_LETTER = get_column_letter(ANSWER_COL), get_column_letter(NO
 DATE_CELL = f"{ANSWER_LETTER}{DATE_ROW}"
 TICK_YES, TICK_NO = "Yes", "No"
 CHUNK = 30_000  # a cell holds at most 32,767 characters
+INSTRUCTIONS_WIDTH = 76
 
 ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
 NOTE_FILL = PatternFill("solid", fgColor="FFFBEA")
 SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
 UNLOCKED = Protection(locked=False)
 MUTED = Font(color="7F7F7F")
-
-
-@dataclass
-class Layout:
-    """Where each answer went: becomes the metadata the importer trusts (and checks)."""
-
-    questions: list[dict[str, Any]] = field(default_factory=list)
 
 
 # -- reading conditions aloud ------------------------------------------------------------
@@ -189,9 +183,9 @@ def build(qn: Questionnaire) -> Workbook:
     questions = wb.create_sheet(QUESTIONS)
     lists = wb.create_sheet(LISTS)
     meta = wb.create_sheet(META)
-    layout = questions_sheet(questions, lists, qn)
+    entries = questions_sheet(questions, lists, qn)
     instructions_sheet(instructions, qn)
-    metadata_sheet(meta, qn, layout)
+    metadata_sheet(meta, qn, entries)
     lists.sheet_state = "hidden"
     meta.sheet_state = "veryHidden"  # not even listed under Unhide in Excel
     for ws in (instructions, questions, lists, meta):
@@ -203,51 +197,35 @@ def build(qn: Questionnaire) -> Workbook:
     return wb
 
 
-def _height(texts: list[tuple[str, float]]) -> Optional[float]:
-    """A row height that shows wrapped text (LibreOffice and Excel do not always fit rows)."""
-    lines = 1
-    for text, width in texts:
-        if not text:
-            continue
-        per_line = max(int(width * 1.15), 1)
-        n = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        lines = max(lines, n)
-    return None if lines == 1 else min(409.0, 15.0 * lines + 2)  # Excel's highest row
-
-
 class _Lists:
     """The hidden sheet of dropdown lists: one column per distinct list, shared by questions."""
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.columns: dict[tuple[str, ...], str] = {}
-        self.validations: dict[str, DataValidation] = {}
+        self.validations: dict[tuple[str, ...], DataValidation] = {}  # by the values listed
 
     def validation(self, title: str, values: tuple[str, ...]) -> DataValidation:
-        ref = self.columns.get(values)
-        if ref is None:
-            col = len(self.columns) + 1
+        dv = self.validations.get(values)
+        if dv is None:
+            col = len(self.validations) + 1
             put(self.ws, 1, col, title, font=BOLD)
             for i, value in enumerate(values, start=2):
                 put(self.ws, i, col, value)
             letter = get_column_letter(col)
-            ref = f"'{LISTS}'!${letter}$2:${letter}${len(values) + 1}"
-            self.columns[values] = ref
             self.ws.column_dimensions[letter].width = 30
-        dv = self.validations.get(ref)
-        if dv is None:
-            dv = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                                errorTitle="Not in the list",
+            dv = DataValidation(type="list", formula1=f"'{LISTS}'!${letter}$2:${letter}${len(values) + 1}",
+                                allow_blank=True, showErrorMessage=True, errorTitle="Not in the list",
                                 error="Choose an answer from the list: click the cell, then its arrow.")
-            self.validations[ref] = dv
+            self.validations[values] = dv
         return dv
 
 
-def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> Layout:
-    widths = [w for _, w in COLUMNS]
-    widths[ID_COL - 1] = min(40, max(widths[ID_COL - 1], max(len(q.id) for q in qn.questions) + 4))  # ids never wrap
-    for i, size in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = size
+def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> list[dict[str, Any]]:
+    """The Questions sheet; returns where each answer went, which becomes the metadata the
+    importer trusts (and checks)."""
+    sizes = [w for _, w in COLUMNS]
+    sizes[ID_COL - 1] = min(40, max(sizes[ID_COL - 1], max(len(q.id) for q in qn.questions) + 4))  # ids never wrap
+    widths(ws, sizes)
     put(ws, 1, 1, f"{qn.title}: questionnaire ({qn.id} {qn.version})", font=TITLE)
     put(ws, 2, 1, "Answer in the yellow cells: column E (Answer) and column F (Note). "
                   "Read the Instructions sheet first. Grey cells are protected.")
@@ -255,22 +233,16 @@ def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> Layout:
     date_cell = put(ws, DATE_ROW, ANSWER_COL, None, fill_=ANSWER_FILL, border=True)
     date_cell.number_format = UK_DATE
     date_cell.protection = UNLOCKED
-    for col, (name, _) in enumerate(COLUMNS, start=1):
-        put(ws, HEADER_ROW, col, name, font=HEADER_FONT, fill_=HEADER_FILL,
-            align=Alignment(wrap_text=True, vertical="center"), border=True)
+    header_row(ws, HEADER_ROW, [name for name, _ in COLUMNS])
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_width(ws, landscape=True)
 
     lists = _Lists(lists_ws)
     text_dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_TEXT), allow_blank=True,
                              showErrorMessage=True, errorTitle="Too long", error=f"At most {MAX_TEXT:,} characters.")
     number_dvs: dict[tuple, DataValidation] = {}
-    layout = Layout()
+    entries: list[dict[str, Any]] = []
     r = HEADER_ROW
     for n, section in enumerate(qn.sections, start=1):
         r += 1
@@ -283,7 +255,7 @@ def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> Layout:
         for col in range(2, len(COLUMNS) + 1):
             put(ws, r, col, None, fill_=SECTION_FILL)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(COLUMNS))
-        ws.row_dimensions[r].height = _height([(banner, sum(widths))]) or 21
+        ws.row_dimensions[r].height = 21  # room for the larger font; fit_rows makes a long banner taller
         for q in section.questions:
             r += 1
             entry = _question_row(ws, r, qn, q, lists, text_dv, number_dvs)
@@ -292,11 +264,12 @@ def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> Layout:
                 for c in q.choices:
                     r += 1
                     entry["choices"].append(_choice_row(ws, r, q, section.title, c, lists))
-            layout.questions.append(entry)
+            entries.append(entry)
     for dv in [*lists.validations.values(), text_dv, *number_dvs.values()]:
         if dv.sqref:
             ws.add_data_validation(dv)
-    return layout
+    fit_rows(ws, sizes, HEADER_ROW + 1, r)
+    return entries
 
 
 def _question_row(ws: Any, r: int, qn: Questionnaire, q: Question, lists: _Lists, text_dv: DataValidation,
@@ -335,7 +308,6 @@ def _question_row(ws: Any, r: int, qn: Questionnaire, q: Question, lists: _Lists
         else:
             answer.number_format = "@"
             text_dv.add(answer.coordinate)
-    ws.row_dimensions[r].height = _height([(str(v or ""), COLUMNS[i][1]) for i, v in enumerate(cells)])
     return entry
 
 
@@ -350,7 +322,6 @@ def _choice_row(ws: Any, r: int, q: Question, section_title: str, c: Any, lists:
     tick = ws.cell(row=r, column=ANSWER_COL)
     tick.fill, tick.protection, tick.number_format = ANSWER_FILL, UNLOCKED, "@"
     lists.validation("Tick", (TICK_YES, TICK_NO)).add(tick.coordinate)
-    ws.row_dimensions[r].height = _height([(c.label, COLUMNS[TEXT_COL - 1][1]), (c.help, COLUMNS[8][1])])
     return {"id": c.id, "label": c.label, "exclusive": alone, "row": r, "cell": tick.coordinate}
 
 
@@ -375,7 +346,7 @@ def _number_validation(dvs: dict[tuple, DataValidation], q: Question) -> DataVal
 # -- instructions -------------------------------------------------------------------------
 
 def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
-    ws.column_dimensions["A"].width = 76
+    widths(ws, [INSTRUCTIONS_WIDTH])
     ws.sheet_view.showGridLines = False
     blocks: list[tuple[str, list[str]]] = [
         ("What this is", [
@@ -447,23 +418,19 @@ def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
         for text in paragraphs:
             r += 1
             put(ws, r, 1, text, align=WRAP)
-            ws.row_dimensions[r].height = _height([(text, 76)])
     r += 2
     put(ws, r, 1, "Sources cited by the questions", font=SUBTITLE)
     for src in qn.sources.values():
         r += 1
         text = f"{src.title}: {src.url}" if src.url else src.title
         put(ws, r, 1, text, align=WRAP)
-        ws.row_dimensions[r].height = _height([(text, 76)])
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_rows(ws, [INSTRUCTIONS_WIDTH], 1, r)
+    fit_width(ws, landscape=False)
 
 
 # -- metadata -----------------------------------------------------------------------------
 
-def metadata(qn: Questionnaire, layout: Layout) -> dict[str, Any]:
+def metadata(qn: Questionnaire, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """Everything the importer needs to read answers back without guessing."""
     return {
         "template_format": TEMPLATE_FORMAT,
@@ -477,7 +444,7 @@ def metadata(qn: Questionnaire, layout: Layout) -> dict[str, Any]:
         "answer_column": ANSWER_LETTER,
         "note_column": NOTE_LETTER,
         "tick": {"yes": TICK_YES, "no": TICK_NO},
-        "questions": layout.questions,
+        "questions": entries,
     }
 
 
@@ -489,9 +456,9 @@ def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def metadata_sheet(ws: Any, qn: Questionnaire, layout: Layout) -> None:
+def metadata_sheet(ws: Any, qn: Questionnaire, entries: list[dict[str, Any]]) -> None:
     """A1 marker, B1 format; A2 'sha256', B2 the checksum of the JSON; the JSON from A3 in chunks."""
-    text = metadata_text(metadata(qn, layout))
+    text = metadata_text(metadata(qn, entries))
     put(ws, 1, 1, MARKER)
     put(ws, 1, 2, TEMPLATE_FORMAT)
     put(ws, 2, 1, "sha256")

@@ -156,15 +156,38 @@ def widths(ws: Any, sizes: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = size
 
 
-def table(ws: Any, name: str, first_row: int, n_cols: int, n_rows: int, style: str = "TableStyleLight9") -> None:
-    """Mark a tidy block (header plus rows) as an Excel table: filters and banding."""
-    from openpyxl.worksheet.table import Table, TableStyleInfo
+def fit_width(ws: Any, landscape: bool) -> None:
+    """Print on A4, one page wide and as many pages down as it takes: a sheet printed for a
+    meeting is read down the page, never across several."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def table(ws: Any, name: str, first_row: int, n_cols: int, n_rows: int, style: str = "TableStyleLight9",
+          headers: Optional[list[str]] = None) -> None:
+    """Mark a tidy block (header plus rows) as an Excel table: filters and banding.
+
+    A write-only sheet cannot read its header row back, so it passes the column names as
+    `headers`; a normal sheet leaves openpyxl to read them when it saves.
+    """
+    import warnings
+
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
     last_row = first_row + max(n_rows, 1)
     ref = f"A{first_row}:{get_column_letter(n_cols)}{last_row}"
     t = Table(displayName=name, ref=ref)
     t.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
-    ws.add_table(t)
+    if headers is None:
+        ws.add_table(t)
+        return
+    t.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when the columns are named
+        warnings.filterwarnings("ignore", message="In write-only mode you must add table columns manually")
+        ws.add_table(t)
 
 
 def dropdown(ws: Any, values: list[str], cells: str, prompt: str = "") -> None:

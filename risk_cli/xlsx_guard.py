@@ -73,9 +73,9 @@ def check(path: Path | str, label: str | None = None) -> None:
         with zipfile.ZipFile(p) as archive:
             _check_archive(name, archive)
     except zipfile.BadZipFile as exc:
-        raise fail(name, f"is not a readable .xlsx workbook (damaged or truncated: {one_line(exc)})") from None
+        raise fail(name, f"is not a readable .xlsx workbook (damaged or truncated: {first_line(exc)})") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise fail(name, f"is not a readable .xlsx workbook (damaged: {one_line(exc)})") from None
+        raise fail(name, f"is not a readable .xlsx workbook (damaged: {first_line(exc)})") from None
 
 
 def _check_archive(name: str, archive: zipfile.ZipFile) -> None:
@@ -158,8 +158,9 @@ def _looks_like_text(path: Path) -> bool:
     return bool(sample) and b"\x00" not in sample and all(b >= 9 for b in sample)
 
 
-def one_line(exc: BaseException | str) -> str:
-    """An exception's message on one line (some libraries' messages run over several)."""
+def first_line(exc: BaseException | str) -> str:
+    """The first line of an exception's message (some libraries' run over several, and only the
+    first says what went wrong). Not errors.one_line, which keeps every line, escaped."""
     text = str(exc).strip()
     if not text:
         return type(exc).__name__ if isinstance(exc, BaseException) else ""
@@ -168,17 +169,19 @@ def one_line(exc: BaseException | str) -> str:
 
 # -- opening and reading --------------------------------------------------------------------
 
-def open_workbook(path: Path | str, label: str | None = None) -> Any:
-    """`check()` the file, then open it read-only with formulas kept as formulas (never evaluated)."""
+def open_workbook(path: Path | str, label: str | None = None, *, checked: bool = False) -> Any:
+    """`check()` the file (unless the caller just did: `checked`), then open it read-only with
+    formulas kept as formulas (never evaluated)."""
     name = label or str(path)
-    check(path, name)
+    if not checked:
+        check(path, name)
     from openpyxl import load_workbook
 
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
         cause = exc.__cause__ or exc.__context__ or exc
-        raise fail(name, f"is not a readable .xlsx workbook ({type(cause).__name__}: {one_line(cause)})") from None
+        raise fail(name, f"is not a readable .xlsx workbook ({type(cause).__name__}: {first_line(cause)})") from None
 
 
 def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None, min_row: int = 1,
@@ -210,7 +213,7 @@ def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None
         raise
     except Exception as exc:  # damaged XML or a value that cannot be converted: openpyxl's own failure
         cause = exc.__cause__ or exc
-        raise fail(file, f"is damaged: the sheet cannot be read ({type(cause).__name__}: {one_line(cause)})",
+        raise fail(file, f"is damaged: the sheet cannot be read ({type(cause).__name__}: {first_line(cause)})",
                    where=sheet) from None
     return rows
 
@@ -241,8 +244,6 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> b
     a sheet this says is compact. Anything unusual (a missing sheet, a cell without a
     reference) is False, and the caller uses the bounded openpyxl reader instead.
     """
-    from openpyxl.utils import column_index_from_string
-
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, sheet)
@@ -263,9 +264,18 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> b
             return False
     for m in _CELL_TAG.finditer(data):
         ref = _REF.match(_attrs(m.group(1)).get(b"r", b""))
-        if ref is None or int(ref.group(2)) > max_row or column_index_from_string(ref.group(1).decode()) > max_col:
+        if ref is None or int(ref.group(2)) > max_row or column_number(ref.group(1).decode()) > max_col:
             return False
     return True
+
+
+def column_number(letters: str) -> int:
+    """A column's number from its letters (A is 1, Z 26, AA 27), without importing openpyxl:
+    the portfolio's fast path and import's problem sorting need only this."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> Optional[str]:

@@ -276,8 +276,8 @@ def test_template_for_a_questionnaire_that_is_not_bundled(template, tmp_path, ru
     source = filled(template, tmp_path)
     result = run("import", source, "-o", tmp_path / "out")
     assert result.exit_code == 2
-    assert errors(result) == [f"error: {source}: the template is for questionnaire 'mini', which is not bundled with "
-                              "risk-cli; give its YAML file with -q FILE"]
+    assert errors(result) == [f"error: {source}: questionnaire: the template is for questionnaire 'mini', which is not "
+                              "bundled with risk-cli; give its YAML file with -q FILE"]
 
 
 # -- older questionnaire versions --------------------------------------------------------------
@@ -460,3 +460,16 @@ def test_bundled_questionnaire_round_trip(tmp_path, run):
     reference = write_yaml(tmp_path / "uk.yaml", doc)
     run_json = lambda src: json.loads(run("assess", "--answers", src, "--no-input", "--format", "json").stdout)  # noqa: E731
     assert run_json(out / "uk-filled-answers.yaml") == run_json(reference)
+
+
+def test_a_date_and_time_keeps_its_time_in_a_note_as_in_an_answer(template, tmp_path, run):
+    """A note and a text answer are turned into text by one helper: a date and time typed into
+    either keeps its time (the note used to lose it)."""
+    when = dt.datetime(2026, 11, 2, 14, 30)
+    source = filled(template, tmp_path, answers={"data.note": when}, notes={"data.dpia": when, "data.note": dt.date(2026, 11, 3)})
+    out = tmp_path / "out"
+    result = run("import", source, "-q", MINI, "-o", out)
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load((out / "team-a-answers.yaml").read_text(encoding="utf-8"))
+    assert doc["answers"]["data.dpia"] == {"answer": "yes", "note": "2026-11-02 14:30:00"}
+    assert doc["answers"]["data.note"] == {"answer": "2026-11-02 14:30:00", "note": "2026-11-03"}

@@ -51,3 +51,41 @@ def test_help_and_version_import_no_heavy_module(args: list[str]) -> None:
 def test_every_command_is_checked() -> None:
     """New commands are picked up automatically; make sure the list is not empty by mistake."""
     assert {"assess", "batch", "validate"} <= set(cli.commands)
+
+
+def test_assess_of_an_answers_file_imports_no_spreadsheet_library(tmp_path) -> None:
+    """Reading a YAML answers file and printing JSON needs no workbook: openpyxl (about 90 ms)
+    must not be imported by the template reader's error types or anything else."""
+    from tests.conftest import MINI, mini_answers, write_yaml
+
+    answers = write_yaml(tmp_path / "answers.yaml", mini_answers())
+    args = ["assess", "-q", str(MINI), "--answers", str(answers), "--no-input", "--format", "json"]
+    proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), proc.stderr
+    assert json.loads(proc.stdout)["questionnaire"]["id"] == "mini"
+    assert report["loaded"] == [], f"assess of a YAML answers file imported {report['loaded']}"
+
+
+FAST_READ = """
+import json, sys
+from risk_cli import inputs
+loaded = inputs.load_fast(sys.argv[1])
+print(json.dumps({"kind": loaded.kind, "openpyxl": "openpyxl" in sys.modules}))
+"""
+
+
+def test_the_portfolio_fast_reader_imports_no_openpyxl(tmp_path, run) -> None:
+    """A register's answers are read with python-calamine; checking the sheet is compact first
+    must not import openpyxl just to turn column letters into numbers."""
+    from tests.conftest import MINI, mini_answers, write_yaml
+
+    pytest.importorskip("python_calamine")
+    register = tmp_path / "register.xlsx"
+    answers = write_yaml(tmp_path / "answers.yaml", mini_answers())
+    assert run("assess", "-q", MINI, "--answers", answers, "--no-input", "-o", register).exit_code == 0
+    proc = subprocess.run([sys.executable, "-c", FAST_READ, str(register)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"kind": "register", "openpyxl": False}

@@ -177,3 +177,27 @@ def test_bundled_questionnaire_template(tmp_path, run):
     for dv in wb[QUESTIONS].data_validations.dataValidation:
         assert not (dv.formula1 or "").startswith('"')
         assert len(dv.formula1 or "") <= 255
+
+
+def test_print_setup_header_and_row_heights(template):
+    """The shared xlsx helpers lay the template out: A4, one page wide, header row styled as in
+    every workbook risk-cli writes, and rows tall enough for their wrapped text."""
+    wb = openpyxl.load_workbook(template)
+    for name, orientation in ((QUESTIONS, "landscape"), ("Instructions", "portrait")):
+        ws = wb[name]
+        assert ws.page_setup.orientation == orientation
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    ws = wb[QUESTIONS]
+    assert ws.print_title_rows == "$4:$4"
+    for cell in ws[4]:
+        assert cell.font.bold and cell.font.color.rgb.endswith("FFFFFF") and cell.alignment.wrap_text
+    assert ws.column_dimensions["C"].width == 48 and ws.column_dimensions["E"].width == 26
+    assert ws.row_dimensions[5].height == 21  # a section banner
+    assert ws.row_dimensions[13].height > 15  # "Answer only if data.personal is Yes" wraps in its column
+    instructions = wb["Instructions"]
+    assert instructions.column_dimensions["A"].width == 76
+    long_rows = [r for r in range(1, instructions.max_row + 1)
+                 if len(str(instructions.cell(row=r, column=1).value or "")) > 200]
+    assert long_rows and all(instructions.row_dimensions[r].height > 40 for r in long_rows)

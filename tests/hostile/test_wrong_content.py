@@ -112,8 +112,8 @@ TEMPLATE_CASES = [c for c in CASES if c.template is not None]
 @pytest.mark.parametrize("command", ANSWER_READERS, ids=ids(ANSWER_READERS))
 @pytest.mark.parametrize("case", TEMPLATE_CASES, ids=[c.name for c in TEMPLATE_CASES])
 def test_in_a_template(case, command, base, tmp_path):
-    """Values are checked at their cells by every command; a missing answer is placed at its cell by
-    import, and named by question id by the commands that score a template as it is."""
+    """Every command reads and checks a template the same way (inputs.read_checked): every problem,
+    a missing answer too, is placed at its cell."""
     _, good, _, template = base
     answers = dict(MINI_FILLED)
     for qid, value in case.template.items():
@@ -122,11 +122,7 @@ def test_in_a_template(case, command, base, tmp_path):
         else:
             answers[qid] = value
     path = fill(template, tmp_path / "filled.xlsx", answers)
-    if case.previous or command.name.startswith("import"):
-        line = f"{path}: {case.cell_message}"
-    else:
-        line = f"{path}: {case.message}"
-    check_refused(command, path, tmp_path / "w", good, [line])
+    check_refused(command, path, tmp_path / "w", good, [f"{path}: {case.cell_message}"])
 
 
 # -- questionnaires the tool does not have ---------------------------------------------------
@@ -166,13 +162,11 @@ def test_a_questionnaire_the_tool_does_not_have(ref, command, base, tmp_path):
                f"(versions: {versions('uk-public-sector-ai')})")
         available = "versions here: " + ", ".join(f"uk-public-sector-ai {v}" for v in versions("uk-public-sector-ai").split(", "))
         qid, version = "uk-public-sector-ai", "9.9.9"
-    if command.name.startswith("assess"):
-        line = f"{path}: questionnaire: {why}"
-    elif command.name == "portfolio":
+    if command.name == "portfolio":
         line = (f"{path}: answered against questionnaire {qid} {version}, which is not available ({available}); "
                 "give its file with -q FILE")
-    else:
-        line = f"{path}: {why}"
+    else:  # every command that reads inputs alike (inputs.read_checked) names the place too
+        line = f"{path}: questionnaire: {why}"
     check_refused(without_q(command), path, tmp_path / "w", good, [line])
 
 
