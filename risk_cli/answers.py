@@ -26,6 +26,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 @dataclass
 class Answer:
+    """One answer with the team's optional note, kept together so the note travels with the answer
+    from the answers file to the register."""
+
     value: Any
     note: str = ""
 

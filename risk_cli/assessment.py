@@ -20,6 +20,9 @@ from risk_cli.scoring import Register, assess
 
 @dataclass
 class Outcome:
+    """What the assess workflow hands the CLI, the same whether the answers came from a file or the
+    terminal, so outputs are written one way."""
+
     register: Register
     warnings: list[Problem] = field(default_factory=list)
     carry: Any = None  # register_import.Carry when re-assessed against a previous register

@@ -37,6 +37,9 @@ class Options:
 
 @dataclass(frozen=True)
 class Task:
+    """One input handed to a worker process: plain values so it is cheap to send, and its index so
+    results keep input order."""
+
     index: int
     source: str  # the input file
     output: str  # where its register goes
@@ -492,6 +495,9 @@ def write_summary(plan: Plan, results: Sequence[Result]) -> Path:
 
 @dataclass(frozen=True)
 class _Band:
+    """A rating's label and colour for `xlsx.rating_formats`, rebuilt from a Result because workers
+    send back no questionnaire."""
+
     label: str
     colour: str
 

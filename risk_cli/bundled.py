@@ -21,6 +21,9 @@ def bundled_dir() -> Path:
 
 @dataclass(frozen=True)
 class Entry:
+    """One bundled questionnaire version as `catalogue()` lists it: enough to show it, or choose it
+    by id and version."""
+
     id: str
     version: str
     title: str

@@ -21,6 +21,9 @@ Truth = Union[bool, None]
 
 @dataclass(frozen=True)
 class Test:
+    """The only leaf of a condition: it compares one question's answer with a value, so a
+    questionnaire can ask about answers but never run code."""
+
     question: str
     op: str
     value: Any
@@ -28,16 +31,24 @@ class Test:
 
 @dataclass(frozen=True)
 class All:
+    """The YAML `all`: holds only when every part holds, and a false part outweighs an unknown one."""
+
     parts: tuple["Condition", ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """The YAML `any`: holds when some part holds, and a true part outweighs an unknown one; named
+    AnyOf to keep clear of `typing.Any`."""
+
     parts: tuple["Condition", ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """The YAML `not`: reverses its part but keeps unknown unknown, so "don't know" is never read as
+    its opposite."""
+
     part: "Condition"
 
 

@@ -47,6 +47,8 @@ class Item:
 
 @dataclass
 class Report:
+    """The outcome of an import run, from which the CLI prints each input's line and takes the exit code."""
+
     items: list[Item]
     problems: list[Problem]  # about the run as a whole: nothing was written
     dry_run: bool

@@ -41,6 +41,9 @@ class Skipped:
 
 @dataclass(frozen=True)
 class UseCase:
+    """One use case as the portfolio counts it: its newest assessment, and why it goes to the
+    assurance board, if it does."""
+
     source: Assessed
     newest_version: str  # the newest version of its questionnaire this run knows
     reasons: tuple[str, ...]  # why it needs escalating; empty when it does not
@@ -96,6 +99,9 @@ class Duplicate:
 
 @dataclass(frozen=True)
 class BarrierShare:
+    """How widely one NAO barrier to AI adoption is reported across the portfolio, set beside
+    the NAO's own survey figure."""
+
     id: str
     title: str
     nao_share: str  # as the NAO put it, e.g. "about 70%"
@@ -116,6 +122,9 @@ class BarrierShare:
 
 @dataclass(frozen=True)
 class Portfolio:
+    """The figures across every use case an assurance team oversees: what the portfolio workbook,
+    the terminal summary and the JSON all show."""
+
     use_cases: tuple[UseCase, ...]  # one per use case, by organisation then name
     duplicates: tuple[Duplicate, ...]
     skipped: tuple[Skipped, ...]

@@ -60,6 +60,9 @@ class Library:
 
 @dataclass
 class Gathered:
+    """What reading a portfolio's inputs produced, good and bad together, so one bad file never stops
+    the rest and the caller decides what to do with it."""
+
     assessed: list[Assessed] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)

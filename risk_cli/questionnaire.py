@@ -21,6 +21,9 @@ PHASES = ("idea", "discovery", "alpha", "beta", "live")
 
 @dataclass(frozen=True)
 class Choice:
+    """One option a question offers; answers store its id, so a label or a score can change without
+    breaking any answers file."""
+
     id: str
     label: str
     help: str = ""
@@ -40,6 +43,9 @@ YESNO_CHOICES = (
 
 @dataclass(frozen=True)
 class Question:
+    """One thing a team is asked; its id keys the answers, and it can be skipped when it does not
+    apply to the use case."""
+
     id: str
     type: str
     text: str
@@ -63,6 +69,9 @@ class Question:
 
 @dataclass(frozen=True)
 class Section:
+    """A group of questions asked together, which can be skipped as a whole; the first is always the
+    use case profile."""
+
     id: str
     title: str
     questions: tuple[Question, ...]
@@ -72,6 +81,9 @@ class Section:
 
 @dataclass(frozen=True)
 class ScaleLevel:
+    """One point of the five-point likelihood or impact scale, with the wording that tells a team
+    what the number means."""
+
     value: int
     label: str
     description: str = ""
@@ -79,6 +91,9 @@ class ScaleLevel:
 
 @dataclass(frozen=True)
 class Band:
+    """A rating band of the likelihood x impact score (such as Low or Extreme), with the colour the
+    register and heat maps use."""
+
     id: str
     label: str
     min: int
@@ -88,6 +103,9 @@ class Band:
 
 @dataclass(frozen=True)
 class AppetiteLevel:
+    """One step of the government risk appetite scale: the highest residual score a category at
+    this appetite tolerates before it must be escalated."""
+
     id: str
     label: str
     max_score: int
@@ -95,6 +113,8 @@ class AppetiteLevel:
 
 @dataclass(frozen=True)
 class Category:
+    """An Orange Book risk category, which sets the risk appetite every risk in it is judged against."""
+
     id: str
     label: str
     appetite: str
@@ -102,6 +122,9 @@ class Category:
 
 @dataclass(frozen=True)
 class TierLevel:
+    """An assurance tier: who must approve the use case, what assessments it needs and how often
+    it is reviewed."""
+
     level: int
     label: str
     approver: str
@@ -111,6 +134,9 @@ class TierLevel:
 
 @dataclass(frozen=True)
 class TierRule:
+    """One reason a use case reaches an assurance tier; the tier is the highest that holds, and the
+    register lists every reason that set it."""
+
     level: int
     because: str
     when: Optional[Condition] = None
@@ -121,6 +147,9 @@ class TierRule:
 
 @dataclass(frozen=True)
 class Scoring:
+    """The scoring conventions of one questionnaire version, kept in data so they can change without
+    any change to the code."""
+
     likelihood: tuple[ScaleLevel, ...]
     impact: tuple[ScaleLevel, ...]
     ratings: tuple[Band, ...]
@@ -151,6 +180,9 @@ class Scoring:
 
 @dataclass(frozen=True)
 class ScoreRule:
+    """One rule that raises a risk's inherent likelihood or impact, with the reason the register
+    shows for it."""
+
     when: Optional[Condition]
     amount: int  # points to add, or the value to raise to
     because: str
@@ -167,6 +199,9 @@ class Factor:
 
 @dataclass(frozen=True)
 class Control:
+    """A measure in place, shown by an answer, that lowers a risk's residual likelihood, impact or
+    both; an unknown answer never counts as one."""
+
     when: Condition
     text: str
     reduces: str
@@ -175,6 +210,8 @@ class Control:
 
 @dataclass(frozen=True)
 class Action:
+    """A treatment a risk asks for when raised, or a pointer to a mandatory check that treats it."""
+
     priority: str
     text: str
     source: str
@@ -184,6 +221,9 @@ class Action:
 
 @dataclass(frozen=True)
 class Risk:
+    """A risk the answers can raise, with how to score and treat it; its id never changes, so a
+    register can be carried into the next assessment."""
+
     id: str
     category: str
     subcategory: str
@@ -201,6 +241,9 @@ class Risk:
 
 @dataclass(frozen=True)
 class Barrier:
+    """An NAO barrier to AI adoption a use case can report, so the portfolio view can compare its
+    share with the NAO's survey."""
+
     id: str
     title: str
     nao_share: str
@@ -211,6 +254,9 @@ class Barrier:
 
 @dataclass(frozen=True)
 class Check:
+    """A mandatory check (such as a DPIA, EqIA or ATRS record) the answers can make required; until
+    done it is a must action in the register."""
+
     id: str
     title: str
     basis: str
@@ -222,6 +268,9 @@ class Check:
 
 @dataclass(frozen=True)
 class Source:
+    """An entry in the citation catalogue, so every question and action can name the guidance or law
+    behind it."""
+
     id: str
     title: str
     url: str = ""
@@ -229,6 +278,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Questionnaire:
+    """One version of a questionnaire: everything needed to ask, check and score, named by the id,
+    version and content hash that answers record."""
+
     id: str
     version: str
     title: str

@@ -64,6 +64,9 @@ class Previous:
 
 @dataclass(frozen=True)
 class RiskChange:
+    """How one risk moved since the previous register, so a reassessment can say what is new,
+    changed or no longer raised."""
+
     id: str
     kind: str  # new, changed, unchanged, no longer raised
     old_residual: Optional[int]

@@ -36,6 +36,9 @@ def credits(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) 
 
 @dataclass(frozen=True)
 class ScoredRisk:
+    """One raised risk scored for these answers, before and after controls and against its appetite:
+    a row of the register."""
+
     risk: Risk
     likelihood: int
     impact: int
@@ -68,6 +71,9 @@ class ScoredRisk:
 
 @dataclass(frozen=True)
 class RaisedAction:
+    """One row of the register's actions: a risk's treatment, a prompt to find out an unknown
+    answer, or an outstanding mandatory check."""
+
     id: str
     priority: str
     text: str
@@ -79,18 +85,26 @@ class RaisedAction:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """A mandatory check these answers make required, and whether the answers show it is done."""
+
     check: Check
     done: bool
 
 
 @dataclass(frozen=True)
 class BarrierResult:
+    """Whether this use case reports one NAO barrier to AI adoption; the portfolio view adds these
+    up across use cases."""
+
     barrier: Barrier
     reported: bool
 
 
 @dataclass(frozen=True)
 class Tier:
+    """The assurance tier the answers put the use case in, with the reasons for it, so the tier is
+    always explained."""
+
     level: TierLevel
     reasons: tuple[str, ...]
 
