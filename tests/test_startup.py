@@ -89,3 +89,24 @@ def test_the_portfolio_fast_reader_imports_no_openpyxl(tmp_path, run) -> None:
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"kind": "register", "openpyxl": False}
+
+
+def test_the_entry_point_ends_with_every_output_complete(tmp_path) -> None:
+    """main() freezes the garbage collector as the process ends (the last collection is wasted
+    work): the register, the answers and everything printed must still be complete."""
+    from openpyxl import load_workbook
+
+    from tests.conftest import MINI, mini_answers, write_yaml
+
+    answers = write_yaml(tmp_path / "answers.yaml", mini_answers())
+    register = tmp_path / "register.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "risk_cli", "assess", "-q", str(MINI), "--answers", str(answers),
+                           "--no-input", "-o", str(register), "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["questionnaire"]["id"] == "mini" and result["risks"]
+    wb = load_workbook(register)
+    ids = [row[0] for row in wb["Risk register"].iter_rows(min_row=2, values_only=True) if row[0]]
+    assert ids == [r["id"] for r in result["risks"]]
+    assert f"Risk register written to {register}" in proc.stderr
