@@ -1,11 +1,12 @@
-"""The floor for target 2: a plain openpyxl script writing a workbook with the same cells.
+"""Context for target 2: a plain openpyxl script writing only the register's cell values.
 
     python benchmarks/floor_openpyxl.py CELLS.json OUT.xlsx
 
 CELLS.json holds every non-empty cell value of a register risk-cli wrote, sheet by sheet
 (`benchmarks/targets.py` dumps it). This script writes the same sheets and the same values
-with plain openpyxl (no styles, tables, validations or formats): the least work any Python
-program can do to produce that workbook, so the fairest floor for "answers in, register out".
+with plain openpyxl and nothing else: no styles, merged ranges, tables, validations or
+conditional formats. That is a plainer workbook than the register, so it is not target 2's
+floor (`floor_openpyxl_formatted.py` is); the table shows it to say what formatting costs.
 """
 
 from __future__ import annotations

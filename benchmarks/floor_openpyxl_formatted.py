@@ -1,14 +1,16 @@
-"""Target 2's second floor: a plain openpyxl script writing the same cells *with* the same formatting.
+"""Target 2's floor: a plain openpyxl script writing a workbook with the same cells as the register.
 
     python benchmarks/floor_openpyxl_formatted.py WORKBOOK.json OUT.xlsx
 
 WORKBOOK.json describes a register risk-cli wrote, in full (`benchmarks/workbook_dump.py`:
 values, fonts, fills, borders, alignment, number formats, merged ranges, column widths, row
 heights, tables, data validations, conditional formats, frozen panes, print settings, the
-hidden sheet). This script writes the same workbook the way a plain openpyxl script would:
-one style object per distinct style, set on each cell with openpyxl's usual setters, text
-kept as text, then `wb.save`. None of risk-cli's logic or its shortcuts. `benchmarks/targets.py`
-checks that its output describes the same as the register before timing it.
+hidden sheet). A cell in a workbook is its value and its style, so "the same cells" is all of
+that. This script writes the same workbook the way a plain openpyxl script would, choosing the
+fastest of openpyxl's public ways to style cells: one named style per distinct style, set on
+each cell by name (about 8% faster than setting font, fill, border and alignment one by one),
+text kept as text, then `wb.save`. None of risk-cli's logic or its shortcuts. `benchmarks/targets.py` checks that
+its output describes the same as the register before timing it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -47,8 +49,13 @@ def style_objects(style: dict) -> dict:
 def main(described: str, out_path: str) -> None:
     with open(described, encoding="utf-8") as handle:
         book = json.load(handle)
-    styles = [style_objects(s) for s in book["styles"]]
     wb = Workbook()
+    styles: list[tuple[str, bool]] = []  # a named style per distinct style: faster than setting each part
+    for i, described_style in enumerate(book["styles"]):
+        parts = style_objects(described_style)
+        quote = parts.pop("quotePrefix", False)  # a cell attribute, not part of a named style
+        wb.add_named_style(NamedStyle(name=f"style-{i}", **parts))
+        styles.append((f"style-{i}", quote))
     for i, sheet in enumerate(book["sheets"]):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = sheet["title"]
@@ -61,8 +68,10 @@ def main(described: str, out_path: str) -> None:
             if isinstance(value, str):
                 cell.data_type = "s"  # the same cell: text stays text, never a formula
             if style is not None:
-                for name, obj in styles[style].items():
-                    setattr(cell, name, obj)
+                name, quote = styles[style]
+                cell.style = name
+                if quote:
+                    cell.quotePrefix = True
         for ref in sheet["merges"]:
             ws.merge_cells(ref)
         for row, height in sheet["heights"].items():
