@@ -22,6 +22,10 @@ MAX_TEXT = 10_000
 # XML 1.0 cannot hold these, so no spreadsheet can; tab and newline are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+# How OOXML writes a character a cell cannot hold (_x000D_ is a carriage return). Excel and
+# python-calamine turn every such sequence in a cell into its character, openpyxl reads most as
+# written, so text holding one would read differently in each program: it is refused.
+_SPREADSHEET_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 @dataclass
@@ -61,9 +65,24 @@ def clean_text(value: str, where: str) -> tuple[str, Optional[str]]:
     bad = _ILLEGAL.search(text)
     if bad:
         return text, f"{where} contains the control character U+{ord(bad.group()):04X}, which spreadsheets cannot hold"
+    escaped = escape_problem(text, where)
+    if escaped:
+        return text, escaped
     if len(text) > MAX_TEXT:
         return text, f"{where} is {len(text):,} characters; the limit is {MAX_TEXT:,}"
     return text, None
+
+
+def escape_problem(text: str, where: str) -> Optional[str]:
+    """Why `text` cannot go into a spreadsheet as it is, if it holds an escape such as _x0041_
+    (which Excel shows as "A"): a person's text must read the same in every program."""
+    found = _SPREADSHEET_ESCAPE.search(text)
+    if found is None:
+        return None
+    code = int(found.group()[2:6], 16)
+    what = f" (the control character U+{code:04X})" if code < 0x20 or 0x7F <= code < 0xA0 else ""
+    return (f"{where} contains \"{found.group()}\", which spreadsheet programs read as an escaped character{what}; "
+            "write it another way (for example with a space after the underscore)")
 
 
 # -- reading and writing files ------------------------------------------------------------

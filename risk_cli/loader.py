@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from risk_cli import conditions, safe_yaml
+from risk_cli.answers import escape_problem
 from risk_cli.conditions import DONT_KNOW, Condition
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.questionnaire import (
@@ -35,10 +36,15 @@ _COLOUR = re.compile(r"[0-9A-Fa-f]{6}$")
 Path_ = tuple
 
 
+def canonical_json(data: Any) -> str:
+    """The parsed content as canonical JSON: what the content hash is of. Every text in the file
+    is in it, and JSON writes "_", "x" and hex digits as they are, so one search finds any escape."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(data: Any) -> str:
     """SHA-256 of the parsed content as canonical JSON: layout and line endings don't count."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
 def load(path: Path | str, label: str | None = None) -> Questionnaire:
@@ -230,6 +236,9 @@ class _Reader:
                            ("description", "barriers", "checks"))
         if top is None:
             return None
+        canonical = canonical_json(raw)
+        if escape_problem(canonical, ""):  # one quick search; only then find each text and its place
+            self.escapes(raw, ())
         if "format" in top and top["format"] != FORMAT:
             self.error(("format",), f"format {top['format']!r} is not supported; this tool reads format {FORMAT}")
         qid = self.text(top, "id", (), pattern=_ID, what="questionnaire id (lower case letters, digits and -)")
@@ -254,11 +263,25 @@ class _Reader:
         result = Questionnaire(
             id=qid, version=version, title=title, description=description, sources=sources,
             scoring=scoring, sections=tuple(sections), risks=tuple(risks), barriers=tuple(barriers),
-            checks=tuple(checks), sha256=content_hash(raw),
+            checks=tuple(checks), sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         )
         self.reachability(result)
         self.unused_questions(result)
         return None if self.problems else result
+
+    def escapes(self, raw: Any, path: Path_) -> None:
+        """Every text in the file (questions, help, choices, risks, actions, ids) can reach a
+        spreadsheet, so none may hold an escape such as _x0041_, which Excel shows as "A"."""
+        if isinstance(raw, str):
+            message = escape_problem(raw, "the text")
+            if message:
+                self.error(path, message)
+        elif isinstance(raw, dict):
+            for key, value in raw.items():
+                self.escapes(value, path + (key,))
+        elif isinstance(raw, list):
+            for i, value in enumerate(raw):
+                self.escapes(value, path + (i,))
 
     def sources(self, top: dict) -> dict[str, Source]:
         raw = top.get("sources")

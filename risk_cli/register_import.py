@@ -4,9 +4,11 @@
 status, notes, extra columns and rows of their own) so that `assess --previous` carries it
 into the next assessment (`compare()`), by risk id and action id. Columns are found by their
 header, so reordered columns are fine; a missing column or a formula in a cell a person
-fills is an error naming the sheet and cell. Scores are never read: the previous scores are
-recomputed from the answers kept in the hidden data sheet. Reading those answers alone, as
-every command that takes a register as an input does, is `inputs.load` (or `load_fast`).
+fills is an error naming the sheet and cell, and so is text carried over that holds an
+escape such as _x0041_ (see `answers.escape_problem`). Scores are never read: the previous
+scores are recomputed from the answers kept in the hidden data sheet. Reading those answers
+alone, as every command that takes a register as an input does, is `inputs.load` (or
+`load_fast`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Row:
     row: int  # the spreadsheet row, for messages
     cells: dict[str, Any]
     formulas: dict[str, str] = field(default_factory=dict)  # header -> cell, for any formula found
+    # header -> the problem, for text holding an _xHHHH_ escape: refused only where it is carried
+    escaped: dict[str, Problem] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,10 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
         seen[text] = where
         headers.append(text)
         if text not in known:
-            extra.append(text)
+            extra.append(text)  # carried into the next register, header and all
+            escaped = answers_mod.escape_problem(text, "the column header")
+            if escaped:
+                problems.append(Problem(name, escaped, where=where))
     required = [id_column] + list(human)
     for column in required:
         if column not in seen:
@@ -204,6 +211,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
     for r, cells in enumerate(rows, start=2):
         values: dict[str, Any] = {}
         formulas: dict[str, str] = {}
+        escapes: dict[str, Problem] = {}
         blank_headed: list[int] = []
         for i, cell in enumerate(cells):
             value = getattr(cell, "value", None)
@@ -221,6 +229,9 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
                                             where=formulas[header]))
                 continue
             values[header] = _cell_value(value)
+            escaped = answers_mod.escape_problem(value, f"the '{header}' cell") if isinstance(value, str) else None
+            if escaped:
+                escapes[header] = Problem(name, escaped, where=f"{sheet}!{letter(i + 1)}{r}")
         if not values and not formulas:
             continue
         for i in blank_headed:
@@ -234,7 +245,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
                                               "keep one row per id", where=f"{sheet}!{letter(headers.index(id_column) + 1)}{r}"))
                 continue
             ids[ident] = r
-        out.append(Row(ident, r, values, formulas))
+        out.append(Row(ident, r, values, formulas, escapes))
     return out, extra
 
 
@@ -374,6 +385,15 @@ def _carry_cells(cells: dict[str, Any], row: Row, defaults: dict[str, Any], huma
     return n
 
 
+def _kept_escapes(row: Row, cells: dict[str, Any], problems: list[Problem]) -> None:
+    """Refuse the text from `row` that the next register keeps (`cells`) when it holds an escape
+    such as _x0041_: written again, Excel would show another character. Text the next register
+    does not keep (a cell risk-cli recomputes) is no problem, so it is not refused."""
+    for column, problem in row.escaped.items():
+        if column in cells and cells[column] == row.cells[column]:
+            problems.append(problem)
+
+
 def _hand_added_formulas(name: str, row: Row, problems: list[Problem]) -> None:
     """A row added by hand is kept whole, so a formula in any of its cells is a problem."""
     for column, where in row.formulas.items():
@@ -412,6 +432,7 @@ def compare(previous: Previous, register: Register, old: Register,
             for column in CARRIED_RISK_COLUMNS:
                 if row.cells.get(column) not in (None, ""):
                     cells[column] = row.cells[column]
+            _kept_escapes(row, cells, problems)
         elif before is not None:
             cells["Date raised"] = as_date(old.assessed_on)
             warnings.append(Problem(name, f"risk {sr.risk.id} was raised at the previous assessment but its row has been "
@@ -426,7 +447,9 @@ def compare(previous: Previous, register: Register, old: Register,
             continue
         if not row.id or row.id not in known_risks:
             _hand_added_formulas(name, row, problems)
-            risk_rows.append({**row.cells, CHANGE: HAND_ADDED})
+            cells = {**row.cells, CHANGE: HAND_ADDED}
+            _kept_escapes(row, cells, problems)
+            risk_rows.append(cells)
             edits += 1
             continue
         cells = {column: value for column, value in row.cells.items() if column in keep}
@@ -438,10 +461,12 @@ def compare(previous: Previous, register: Register, old: Register,
             if _norm(status) not in ("", "Open", "Closed"):
                 text += f"; status was {status}"
             edits += _keep_only_edits(cells, risk_row(old, before), HUMAN_RISK_COLUMNS)
+            _kept_escapes(row, cells, problems)  # before the status is replaced: the text keeps it
             cells["Status"], cells["Trend"], cells[CHANGE] = "Closed", "Down", text
             changes.append(RiskChange(row.id, "no longer raised", before.residual_score, None))
         else:  # already no longer raised at the previous assessment: kept as it was
             cells[CHANGE] = row.cells.get(CHANGE) or "Not raised"
+            _kept_escapes(row, cells, problems)
         risk_rows.append(cells)
 
     action_rows, action_edits = _actions(previous, register, old, known_risks, problems)
@@ -469,6 +494,7 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
         if row is not None:
             defaults = action_row(old, before) if before is not None else {"Status": "Not needed"}
             edits += _carry_cells(cells, row, defaults, HUMAN_ACTION_COLUMNS, previous.extra_action_columns)
+            _kept_escapes(row, cells, problems)
         cells[CHANGE] = "New" if before is None and row is None else "Needed again" if before is None else "Still needed"
         rows.append(cells)
     for row in previous.actions:
@@ -478,6 +504,7 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
         if not row.id or not _tool_action(row.id, known_risks):
             _hand_added_formulas(name, row, problems)
             cells[CHANGE] = HAND_ADDED
+            _kept_escapes(row, cells, problems)
             edits += 1
         elif row.id in old_actions:
             status = row.cells.get("Status")
@@ -485,8 +512,11 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
             if _norm(status) not in ("", "Not started", "Done", "Not needed"):
                 text += f"; status was {status}"
             edits += _keep_only_edits(cells, action_row(old, old_actions[row.id]), HUMAN_ACTION_COLUMNS)
+            _kept_escapes(row, cells, problems)  # before the status is replaced: the text keeps it
             cells["Status"] = "Done" if _norm(status) == "Done" else "Not needed"
             cells[CHANGE] = text
+        else:  # already not needed at the previous assessment: kept as it was
+            _kept_escapes(row, cells, problems)
         rows.append(cells)
     return rows, edits
 
