@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import weakref
 from copy import copy
 from pathlib import Path
@@ -24,6 +25,10 @@ from risk_cli.fileio import atomic_write
 
 # Leading characters that make a spreadsheet program treat typed text as a formula (OWASP).
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+# Excel and python-calamine show the text _x0041_ in a cell as "A". Text a person wrote never
+# holds such a sequence (answers.clean_text refuses it); text risk-cli writes itself, such as a
+# file name in a batch summary, may, so its underscore is written as Excel writes it: _x005F_.
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)
@@ -55,6 +60,8 @@ _STYLES: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyD
 
 def _set_text(cell: Any, value: str) -> bool:
     """Make `cell` a text cell holding `value`; True when it needs Excel's quote prefix."""
+    if "_x" in value:
+        value = _ESCAPE_LIKE.sub("_x005F_", value)
     try:
         cell.value = value
     except IllegalCharacterError:  # a control character (in a file name, say): shown, never a crash
@@ -284,7 +291,8 @@ def safe_value(ws: Any, value: Any) -> Any:
     from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        if value.startswith(RISKY_START) or value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value):
+        if (value.startswith(RISKY_START) or value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value)
+                or "_x" in value):
             return text_cell(ws, value)
         return value
     if isinstance(value, dt.date):

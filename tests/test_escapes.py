@@ -240,3 +240,32 @@ def test_a_questionnaire_holding_one_is_invalid_at_its_line(tmp_path, run):
     assert all(line.startswith(f"error: {path}:") for line in result.stderr.splitlines() if line.startswith("error: "))
     result = run("template", "-q", path, "-o", tmp_path / "template.xlsx")
     assert result.exit_code == 2 and not (tmp_path / "template.xlsx").exists()
+
+
+def test_text_risk_cli_writes_itself_reads_as_written_in_excel(tmp_path, run):
+    """A file name is not a person's answer and is not refused: its underscore is written as
+    Excel writes it (_x005F_), so Excel, and python-calamine which decodes the same way, show
+    the name exactly. Checked on the batch summary and the portfolio, both listing inputs."""
+    calamine = pytest.importorskip("python_calamine")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "team_x0041_.yaml"
+    write_yaml(folder / name, mini_answers())
+    out = tmp_path / "out"
+    assert run("batch", "-q", MINI, folder, "-o", out, "--quiet").exit_code == 0
+    portfolio = tmp_path / "portfolio.xlsx"
+    registers = [p for p in out.iterdir() if p.name != "batch-summary.xlsx"]
+    assert len(registers) == 1 and "_x0041_" in registers[0].name
+    assert run("portfolio", "-q", MINI, registers[0], "-o", portfolio, "--quiet").exit_code == 0
+
+    def shown(path: Path) -> list[str]:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        return [str(v) for sheet in book.sheet_names for row in book.get_sheet_by_name(sheet).to_python()
+                for v in row if isinstance(v, str)]
+
+    summary = shown(out / "batch-summary.xlsx")
+    assert any(name in v for v in summary), summary
+    assert not any("teamA" in v for v in summary)
+    listed = shown(portfolio)
+    assert any("team_x0041_" in v for v in listed), listed
+    assert not any("teamA" in v for v in listed)
