@@ -90,13 +90,15 @@ def default_register_path(register: Register) -> Path:
 
 
 def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
-                save_path: Optional[str], echo: Callable[[str], None]) -> Outcome:
+                save_path: Optional[str], echo: Callable[[str], None], previous: Any = None) -> Outcome:
     """Ask in the terminal, saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
-    continues an interrupted run. Ctrl-C ends in `Interrupted`, which says where the answers are.
+    continues an interrupted run; `previous` (register_import.Previous, for --previous) is
+    checked against the questionnaire before the first question. Ctrl-C ends in
+    `Interrupted`, which says where the answers are.
     """
-    from risk_cli import prompting
+    from risk_cli import inputs, prompting
     from risk_cli.fileio import free_name
 
     defaults = None
@@ -106,14 +108,18 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
         start, _ = checked(qn, raw, resume_path, complete=False)
         target = Path(save_path or resume_path)
     else:
-        previous = read_answers(defaults_path) if defaults_path else None
-        qn = questionnaire_for(name, previous)
-        if previous is not None:
-            defaults, _ = checked(qn, previous, str(defaults_path), complete=False)
+        last = inputs.load(defaults_path) if defaults_path else None
+        qn = questionnaire_for(name, last.answers if last else None)
+        if last is not None:
+            defaults = _defaults(qn, last, echo)
         start = Answers.new(qn)
         target = Path(save_path) if save_path else free_name(Path("risk-answers.yaml"))
         if save_path and target.exists():
             raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
+    if previous is not None:
+        from risk_cli import register_import
+
+        register_import.check_comparable(previous, qn.id)
     echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
     echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
          f"continue later with: risk-cli assess --resume {target}\n")
@@ -130,6 +136,24 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     clean, warnings = checked(qn, final, str(target))
     save(clean)
     return Outcome(assess(qn, clean), warnings)
+
+
+def _defaults(qn: Questionnaire, last: Any, echo: Callable[[str], None]) -> Answers:
+    """Last time's answers (an inputs.Loaded), checked, to offer as defaults.
+
+    Answers given to another version of this questionnaire are offered where they still fit:
+    re-assessing after the questionnaire is updated is when a person needs them most, and
+    `--previous` compares registers across versions. A template maps versions itself.
+    """
+    previous, file = last.answers, str(last.path)
+    if last.kind == "template" or previous.questionnaire_id != qn.id or previous.questionnaire_version in ("", qn.version):
+        return checked(qn, previous, file, complete=False)[0]
+    as_now = Answers(qn.id, qn.version, qn.sha256, previous.values, previous.assessed_on)
+    fit, _, _ = answers_mod.check(qn, as_now, file, complete=False)
+    lost = [qid for qid in previous.values if qid not in fit.values]
+    echo(f"{file} was answered for {qn.id} {previous.questionnaire_version}; its answers are the defaults where "
+         f"they still fit {qn.label}" + (f" (no longer fit: {', '.join(lost)})" if lost else "") + ".")
+    return fit
 
 
 def stdin_is_terminal() -> bool:

@@ -144,7 +144,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
         outcome = assessment.from_file(questionnaire, source)
     else:
         defaults_path = answers_path or (previous_path if not resume_path else None)
-        outcome = assessment.interactive(questionnaire, defaults_path, resume_path, save_path, click.echo)
+        outcome = assessment.interactive(questionnaire, defaults_path, resume_path, save_path, click.echo, previous)
         if out_path is None:
             out_path = assessment.default_register_path(outcome.register)
     if previous is not None:

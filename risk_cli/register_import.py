@@ -262,6 +262,16 @@ def _short(text: str, width: int = 40) -> str:
 
 # -- comparing with the new assessment ------------------------------------------------------
 
+def check_comparable(previous: Previous, questionnaire_id: str) -> None:
+    """Only registers of the same questionnaire can be compared (versions may differ); checked
+    before any question is asked, so a wrong file costs nobody an interview."""
+    found = previous.answers.questionnaire_id
+    if found != questionnaire_id:
+        raise InputProblems([Problem(previous.path, f"is a register for questionnaire '{found}', but these answers "
+                                                    f"are for '{questionnaire_id}'; only registers of the same "
+                                                    "questionnaire can be compared")])
+
+
 def rescore(previous: Previous, register: Register) -> tuple[Register, list[Problem]]:
     """The previous assessment, recomputed from its answers (its spreadsheet scores are never read)."""
     from risk_cli import bundled
@@ -272,9 +282,7 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
     qn = register.questionnaire
     old = previous.answers
     name = previous.path
-    if old.questionnaire_id != qn.id:
-        raise InputProblems([Problem(name, f"is a register for questionnaire '{old.questionnaire_id}', but these answers "
-                                           f"are for '{qn.id}'; only registers of the same questionnaire can be compared")])
+    check_comparable(previous, qn.id)
     warnings: list[Problem] = []
     old_qn = qn if old.questionnaire_version == qn.version else None
     if old_qn is None:
