@@ -28,11 +28,14 @@ class Outcome:
     carry: Any = None  # register_import.Carry when re-assessed against a previous register
 
 
-def questionnaire_for(name: Optional[str], answers: Optional[Answers]) -> Questionnaire:
+def questionnaire_for(name: Optional[str], answers: Optional[Answers], newest: bool = False) -> Questionnaire:
     """The questionnaire named, else the one the answers were given to (by id, never as a
-    path), else the default."""
-    from risk_cli import inputs
+    path), else the default. `newest`: a new interview that only takes last time's answers as
+    defaults asks the newest bundled version, the questions an assurance team asks today."""
+    from risk_cli import bundled, inputs
 
+    if newest and not name and answers is not None and answers.questionnaire_id:
+        return bundled.by_id(answers.questionnaire_id)
     return inputs.Questionnaires(name).for_answers(answers)
 
 
@@ -109,7 +112,7 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
         target = Path(save_path or resume_path)
     else:
         last = inputs.load(defaults_path) if defaults_path else None
-        qn = questionnaire_for(name, last.answers if last else None)
+        qn = questionnaire_for(name, last.answers if last else None, newest=True)
         if last is not None:
             defaults = _defaults(qn, last, echo)
         start = Answers.new(qn)

@@ -268,3 +268,28 @@ def test_register_of_another_questionnaire_is_refused_before_any_question(workdi
     assert result.exit_code == 2
     assert "is a register for questionnaire 'other', but these answers are for 'mini'" in result.stderr
     assert "Section" not in result.stdout
+
+
+def test_without_q_the_interview_uses_the_newest_bundled_version(workdir, run, monkeypatch):
+    """A yearly re-assessment in a terminal asks today's questions: with no -q, last time's
+    answers (here a register of mini 0.1.0) are the defaults for the newest bundled version."""
+    from risk_cli import bundled
+
+    shelf = workdir / "shelf"
+    shelf.mkdir()
+    text = MINI.read_text(encoding="utf-8")
+    (shelf / "mini-0.1.0.yaml").write_text(text, encoding="utf-8")
+    newer = text.replace("version: 0.1.0", "version: 0.2.0").replace("{id: alpha, label: Alpha}",
+                                                                          "{id: beta, label: Beta}")
+    (shelf / "mini-0.2.0.yaml").write_text(newer, encoding="utf-8")
+    monkeypatch.setattr(bundled, "bundled_dir", lambda: shelf)
+    monkeypatch.setattr(bundled, "_LOADED", {})
+    old = old_register(workdir, run, old_answers())
+    result = drive(ENTER * 12, lambda: run("assess", "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "its answers are the defaults where they still fit mini 0.2.0 (no longer fit: profile.phase)" in result.stdout
+    assert answers_mod.load(workdir / "saved.yaml").questionnaire_version == "0.2.0"
+    # without a terminal the same answers are scored against exactly the version they name
+    again = run("assess", "--answers", old, "--no-input", "--format", "json")
+    assert again.exit_code == 0, again.output
+    assert '"version": "0.1.0"' in again.stdout
