@@ -80,8 +80,11 @@ def escape_problem(text: str, where: str) -> Optional[str]:
     if found is None:
         return None
     code = int(found.group()[2:6], 16)
-    what = f" (the control character U+{code:04X})" if code < 0x20 or 0x7F <= code < 0xA0 else ""
-    return (f"{where} contains \"{found.group()}\", which spreadsheet programs read as an escaped character{what}; "
+    if code < 0x20 or 0x7F <= code < 0xA0:  # most often a line break pasted from Windows text
+        return (f"{where} contains \"{found.group()}\", which spreadsheet programs read as an escaped character "
+                f"(the control character U+{code:04X}); Excel stores a line break pasted from other text this way: "
+                "retype the line break")
+    return (f"{where} contains \"{found.group()}\", which spreadsheet programs read as an escaped character; "
             "write it another way (for example with a space after the underscore)")
 
 

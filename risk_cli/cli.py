@@ -90,8 +90,8 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.option("-q", "--questionnaire", "questionnaire", metavar="ID|FILE",
               help="A bundled questionnaire id (optionally ID@VERSION) or a questionnaire YAML file. "
-                   "Default: the one the answers file names (in a terminal, its newest bundled version), "
-                   "else uk-public-sector-ai.")
+                   "Default: the one the answers file names (for a new interview in a terminal, its newest "
+                   "bundled version), else uk-public-sector-ai.")
 @click.option("--answers", "answers_path", metavar="FILE",
               help="An answers file. With --no-input (or no terminal) it is scored as it is; "
                    "in a terminal its answers are the defaults for re-assessing.")

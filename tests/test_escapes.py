@@ -33,8 +33,11 @@ CLEAR = "\x15"  # Ctrl-U clears what was typed at a prompt
 
 def refusal(where: str, escape: str, control: str = "") -> str:
     """The one message for text holding `escape`, as each place words it."""
-    what = f" (the control character U+{control})" if control else ""
-    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character{what}; "
+    if control:
+        return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character "
+                f"(the control character U+{control}); Excel stores a line break pasted from other text this way: "
+                "retype the line break")
+    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character; "
             "write it another way (for example with a space after the underscore)")
 
 

@@ -120,8 +120,11 @@ def escaped_data_answer(d: Path, s: Sources) -> Path:
 
 
 def escape_refused(where: str, escape: str, control: str = "") -> str:
-    what = f" (the control character U+{control})" if control else ""
-    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character{what}; "
+    if control:
+        return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character "
+                f"(the control character U+{control}); Excel stores a line break pasted from other text this way: "
+                "retype the line break")
+    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character; "
             "write it another way (for example with a space after the underscore)")
 
 
