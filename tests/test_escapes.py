@@ -23,7 +23,7 @@ from risk_cli.loader import load
 from risk_cli.prompting import ask
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
-from tests.hostile.harness import invoke
+from tests.hostile.harness import escape_refused, invoke
 from tests.template_fill import MINI_FILLED, fill, locate, make_template
 from tests.test_prompting import DOWN, ENTER, drive
 from tests.test_roundtrip import add_row, assess, edit, find_row, first, header_index, second
@@ -31,14 +31,7 @@ from tests.test_roundtrip import add_row, assess, edit, find_row, first, header_
 CLEAR = "\x15"  # Ctrl-U clears what was typed at a prompt
 
 
-def refusal(where: str, escape: str, control: str = "") -> str:
-    """The one message for text holding `escape`, as each place words it."""
-    if control:
-        return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character "
-                f"(the control character U+{control}); Excel stores a line break pasted from other text this way: "
-                "retype the line break")
-    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character; "
-            "write it another way (for example with a space after the underscore)")
+refusal = escape_refused  # one wording, shared with the hostile suite
 
 
 def letter(ws, column: str) -> str:

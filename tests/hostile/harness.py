@@ -159,3 +159,13 @@ def check_refused(command: Command, source: Path, work: Path, good: Path, lines:
         else:
             assert not summary.exists()
     return Outcome(result, seconds, work, before)
+
+
+def escape_refused(where: str, escape: str, control: str = "") -> str:
+    """The one line for text holding a spreadsheet escape such as _x0041_, as each place words it."""
+    if control:
+        return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character "
+                f"(the control character U+{control}); Excel stores a line break pasted from other text this way: "
+                "retype the line break")
+    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character; "
+            "write it another way (for example with a space after the underscore)")

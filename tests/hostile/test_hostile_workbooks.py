@@ -23,7 +23,8 @@ import pytest
 from risk_cli import xlsx_guard
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
-from tests.hostile.harness import ANSWER_READERS, PREVIOUS, WORKBOOK_READERS, check_refused, ids, invoke
+from tests.hostile.harness import (ANSWER_READERS, PREVIOUS, WORKBOOK_READERS, check_refused, escape_refused, ids,
+                                   invoke)
 from tests.template_fill import fill, make_template
 
 DATA = H.REGISTER_DATA_PART
@@ -117,15 +118,6 @@ def escaped_data_answer(d: Path, s: Sources) -> Path:
     xml = H.part(s.register, DATA)
     xml = xml.replace(b"profile.name: Reply drafter", b"profile.name: Reply_x0041_drafter", 1)
     return H.rewrite(s.register, d / "escaped-data.xlsx", parts={DATA: xml})
-
-
-def escape_refused(where: str, escape: str, control: str = "") -> str:
-    if control:
-        return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character "
-                f"(the control character U+{control}); Excel stores a line break pasted from other text this way: "
-                "retype the line break")
-    return (f"{where} contains \"{escape}\", which spreadsheet programs read as an escaped character; "
-            "write it another way (for example with a space after the underscore)")
 
 
 def damaged(d: Path, s: Sources, what: bytes) -> Path:
