@@ -25,7 +25,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 # How OOXML writes a character a cell cannot hold (_x000D_ is a carriage return). Excel and
 # python-calamine turn every such sequence in a cell into its character, openpyxl reads most as
 # written, so text holding one would read differently in each program: it is refused.
-_SPREADSHEET_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# (xlsx.py writes risk-cli's own text so Excel shows it as written; xlsx_guard.py looks for the
+# same sequence in raw sheet XML.)
+SPREADSHEET_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 @dataclass
@@ -76,7 +78,7 @@ def clean_text(value: str, where: str) -> tuple[str, Optional[str]]:
 def escape_problem(text: str, where: str) -> Optional[str]:
     """Why `text` cannot go into a spreadsheet as it is, if it holds an escape such as _x0041_
     (which Excel shows as "A"): a person's text must read the same in every program."""
-    found = _SPREADSHEET_ESCAPE.search(text)
+    found = SPREADSHEET_ESCAPE.search(text)
     if found is None:
         return None
     code = int(found.group()[2:6], 16)

@@ -9,13 +9,17 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from risk_cli import answers as answers_mod
 from risk_cli.answers import Answers
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError
 from risk_cli.questionnaire import Questionnaire
 from risk_cli.scoring import Register, assess
+
+if TYPE_CHECKING:
+    from risk_cli.inputs import Loaded
+    from risk_cli.register_import import Previous
 
 
 @dataclass
@@ -93,7 +97,8 @@ def default_register_path(register: Register) -> Path:
 
 
 def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
-                save_path: Optional[str], echo: Callable[[str], None], previous: Any = None) -> Outcome:
+                save_path: Optional[str], echo: Callable[[str], None],
+                previous: Optional["Previous"] = None) -> Outcome:
     """Ask in the terminal, saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
@@ -141,8 +146,8 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     return Outcome(assess(qn, clean), warnings)
 
 
-def _defaults(qn: Questionnaire, last: Any, echo: Callable[[str], None]) -> Answers:
-    """Last time's answers (an inputs.Loaded), checked, to offer as defaults.
+def _defaults(qn: Questionnaire, last: "Loaded", echo: Callable[[str], None]) -> Answers:
+    """Last time's answers, checked, to offer as defaults.
 
     Answers given to another version of this questionnaire are offered where they still fit:
     re-assessing after the questionnaire is updated is when a person needs them most, and

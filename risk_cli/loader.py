@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from risk_cli import conditions, safe_yaml
-from risk_cli.answers import escape_problem
+from risk_cli.answers import SPREADSHEET_ESCAPE, escape_problem
 from risk_cli.conditions import DONT_KNOW, Condition
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.questionnaire import (
@@ -42,9 +42,10 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def content_hash(data: Any) -> str:
-    """SHA-256 of the parsed content as canonical JSON: layout and line endings don't count."""
-    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+def content_hash(data: Any, canonical: Optional[str] = None) -> str:
+    """SHA-256 of the parsed content as canonical JSON (`canonical`, when already made): layout
+    and line endings don't count."""
+    return hashlib.sha256((canonical or canonical_json(data)).encode("utf-8")).hexdigest()
 
 
 def load(path: Path | str, label: str | None = None) -> Questionnaire:
@@ -237,7 +238,7 @@ class _Reader:
         if top is None:
             return None
         canonical = canonical_json(raw)
-        if escape_problem(canonical, ""):  # one quick search; only then find each text and its place
+        if SPREADSHEET_ESCAPE.search(canonical):  # one quick search; only then find each text and its place
             self.escapes(raw, ())
         if "format" in top and top["format"] != FORMAT:
             self.error(("format",), f"format {top['format']!r} is not supported; this tool reads format {FORMAT}")
@@ -263,7 +264,7 @@ class _Reader:
         result = Questionnaire(
             id=qid, version=version, title=title, description=description, sources=sources,
             scoring=scoring, sections=tuple(sections), risks=tuple(risks), barriers=tuple(barriers),
-            checks=tuple(checks), sha256=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            checks=tuple(checks), sha256=content_hash(raw, canonical),
         )
         self.reachability(result)
         self.unused_questions(result)

@@ -28,7 +28,8 @@ RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 # Excel and python-calamine show the text _x0041_ in a cell as "A". Text a person wrote never
 # holds such a sequence (answers.clean_text refuses it); text risk-cli writes itself, such as a
 # file name in a batch summary, may, so its underscore is written as Excel writes it: _x005F_.
-_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+# Only the underscore is matched, so both sequences in an overlapping "_x0041_x0042_" stay as written.
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # the start of an answers.SPREADSHEET_ESCAPE
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)

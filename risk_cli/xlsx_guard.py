@@ -224,7 +224,7 @@ _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])([^>]*)>")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})$")
-_OOXML_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_OOXML_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # answers.SPREADSHEET_ESCAPE, in raw sheet XML
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s/>])")
 _RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML at all
 
