@@ -17,7 +17,7 @@ As a library (the batch and portfolio benchmarks use it):
     answers = answers_for(qn, random.Random(7), index=1)   # one checked `Answers`
     paths = generate(qn, 100, Path("out"), seed=7, registers=True)
 
-Every generated answer passes `risk_cli.answers.check`: choices come from the question,
+Every generated answer passes `risk_cli.model.answers.check`: choices come from the question,
 numbers respect min and max, questions that do not apply are left out, and roughly one
 answer in ten is "don't know" (as real teams answer). Free text sometimes starts with
 `-`, `=` or `+`, so the formula guard is exercised at scale.
@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from risk_cli import answers as answers_mod  # noqa: E402
-from risk_cli.answers import Answer, Answers  # noqa: E402
-from risk_cli.questionnaire import Question, Questionnaire  # noqa: E402
+from risk_cli.model import answers as answers_mod  # noqa: E402
+from risk_cli.model.answers import Answer, Answers  # noqa: E402
+from risk_cli.model.questionnaire import Question, Questionnaire  # noqa: E402
 
 ORGANISATIONS = [
     "Department for Public Services", "Ministry of Civic Records", "Office for Transport Safety",
@@ -138,7 +138,7 @@ def answers_for(qn: Questionnaire, rng: random.Random, index: int = 0, unknown_r
 def generate(qn: Questionnaire, count: int, out: Path, seed: int = 1, registers: bool = False,
              duplicates: float = 0.0) -> list[Path]:
     """Write `count` answers files (or registers) into `out`; returns their paths in order."""
-    from risk_cli import scoring
+    from risk_cli.model import scoring
 
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)

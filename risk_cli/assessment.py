@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from risk_cli import answers as answers_mod
-from risk_cli.answers import Answers
+from risk_cli.model import answers as answers_mod
+from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError
-from risk_cli.questionnaire import Questionnaire
-from risk_cli.scoring import Register, assess
+from risk_cli.model.questionnaire import Questionnaire
+from risk_cli.model.scoring import Register, assess
 
 if TYPE_CHECKING:
     from risk_cli.inputs import Loaded

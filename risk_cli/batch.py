@@ -256,7 +256,8 @@ class Worker:
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""
-        from risk_cli import assessment, inputs, register_xlsx, scoring
+        from risk_cli import assessment, inputs, register_xlsx
+        from risk_cli.model import scoring
 
         kind = ""
         try:

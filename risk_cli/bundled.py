@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from risk_cli.errors import RiskCliError
-from risk_cli.questionnaire import Questionnaire
+from risk_cli.model.questionnaire import Questionnaire
 
 DEFAULT_ID = "uk-public-sector-ai"
 

@@ -458,7 +458,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
       risk-cli portfolio registers/ --format json > portfolio.json
       risk-cli portfolio returns/ -o portfolio.xlsx --strict
     """
-    from risk_cli import portfolio as portfolio_mod
+    from risk_cli.model import portfolio as portfolio_mod
     from risk_cli import portfolio_inputs
     from risk_cli.fileio import check_writable
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from risk_cli import answers as answers_mod
-from risk_cli.answers import Answers
+from risk_cli.model import answers as answers_mod
+from risk_cli.model.answers import Answers
 from risk_cli.errors import ExitCode, Problem, RiskCliError
-from risk_cli.questionnaire import Questionnaire
-from risk_cli.scoring import Register
+from risk_cli.model.questionnaire import Questionnaire
+from risk_cli.model.scoring import Register
 
 if TYPE_CHECKING:
     from risk_cli.inputs import Questionnaires
@@ -70,7 +70,8 @@ class Report:
 
 def check_one(path: Path, questionnaires: "Questionnaires") -> Item:
     """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
-    from risk_cli import inputs, scoring
+    from risk_cli import inputs
+    from risk_cli.model import scoring
 
     checked = inputs.read_checked(path, questionnaires)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from risk_cli import answers as answers_mod
+from risk_cli.model import answers as answers_mod
 from risk_cli import safe_yaml
-from risk_cli.answers import Answers
+from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError, TemplateProblems
-from risk_cli.questionnaire import Questionnaire
+from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.register_layout import DATA
 
 YAML_SUFFIXES = (".yaml", ".yml")

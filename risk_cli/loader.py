@@ -13,11 +13,12 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from risk_cli import conditions, safe_yaml
-from risk_cli.answers import SPREADSHEET_ESCAPE, escape_problem
-from risk_cli.conditions import DONT_KNOW, Condition
+from risk_cli import safe_yaml
+from risk_cli.model import conditions
+from risk_cli.model.answers import SPREADSHEET_ESCAPE, escape_problem
+from risk_cli.model.conditions import DONT_KNOW, Condition
 from risk_cli.errors import InputProblems, Problem
-from risk_cli.questionnaire import (
+from risk_cli.model.questionnaire import (
     CHOICE_TYPES, PHASES, PRIORITIES, QUESTION_TYPES, REDUCES, YESNO_CHOICES, Action,
     AppetiteLevel, Band, Barrier, Category, Check, Choice, Control, Factor, Question,
     Questionnaire, Risk, ScaleLevel, ScoreRule, Scoring, Section, Source, TierLevel, TierRule,

@@ -14,8 +14,8 @@ from typing import Callable, Iterable, Optional
 from risk_cli import bundled as bundled_mod
 from risk_cli.assessment import checked
 from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
-from risk_cli.portfolio import Assessed, Skipped, version_key
-from risk_cli.questionnaire import Questionnaire
+from risk_cli.model.portfolio import Assessed, Skipped, version_key
+from risk_cli.model.questionnaire import Questionnaire
 
 
 class Library:
@@ -81,7 +81,7 @@ def assess_one(path: Path, library: Library) -> tuple[Assessed, str]:
     questionnaire's now (its content changed since), else "".
     """
     from risk_cli import inputs
-    from risk_cli.scoring import assess
+    from risk_cli.model.scoring import assess
 
     loaded = inputs.load_fast(path)
     raw = loaded.answers

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from risk_cli import __version__
-from risk_cli.portfolio import Portfolio
+from risk_cli.model.portfolio import Portfolio
 from risk_cli.xlsx import (
     BOLD, HEADER_ALIGN, HEADER_FILL, HEADER_FONT, SUBTITLE, TITLE, WRAP, as_date, fill, heat_map, put, safe_value, save,
     table, text_cell, widths,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Callable, Optional
 
-from risk_cli.answers import Answer, Answers, clean_text, normalise, resolve
-from risk_cli.questionnaire import Question, Questionnaire
+from risk_cli.model.answers import Answer, Answers, clean_text, normalise, resolve
+from risk_cli.model.questionnaire import Question, Questionnaire
 
 BACK_LABEL = "↩ Back to the previous question"
 NOTE_LABEL = "✎ Add a note to this answer"

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from risk_cli import answers as answers_mod
-from risk_cli.answers import Answers
+from risk_cli.model import answers as answers_mod
+from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.inputs import sheet_answers
 from risk_cli.register_layout import ACTIONS as ACTIONS_SHEET
@@ -30,7 +30,7 @@ from risk_cli.register_layout import REGISTER as REGISTER_SHEET
 from risk_cli.register_layout import (
     ACTION_COLUMNS, CARRIED_RISK_COLUMNS, CHANGE, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS,
 )
-from risk_cli.scoring import Register, ScoredRisk
+from risk_cli.model.scoring import Register, ScoredRisk
 
 # Columns kept on a risk that is no longer raised: what it was, and everything people typed.
 KEPT_WHEN_CLOSED = ("Risk ID", "Category", "AI sub-category", "Title", "Description (cause, event, effect)",
@@ -277,7 +277,7 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
     from risk_cli import bundled
     from risk_cli.assessment import checked
     from risk_cli.errors import RiskCliError
-    from risk_cli.scoring import assess
+    from risk_cli.model.scoring import assess
 
     qn = register.questionnaire
     old = previous.answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from risk_cli import __version__
-from risk_cli.scoring import Register
+from risk_cli.model.scoring import Register
 
 
 def to_dict(register: Register) -> dict[str, Any]:

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from risk_cli import answers as answers_mod
+from risk_cli.model import answers as answers_mod
 from risk_cli import xlsx_guard
-from risk_cli.answers import Answer, Answers, clean_text
+from risk_cli.model.answers import Answer, Answers, clean_text
 from risk_cli.errors import Problem, RiskCliError, TemplateProblems
-from risk_cli.questionnaire import QUESTION_TYPES, Choice, Question, Questionnaire
+from risk_cli.model.questionnaire import QUESTION_TYPES, Choice, Question, Questionnaire
 
 __all__ = ["TemplateAnswers", "TemplateProblems", "check", "is_template", "read", "read_metadata", "with_checks"]
 

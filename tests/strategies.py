@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from risk_cli.answers import Answer, Answers, clean_text
-from risk_cli.questionnaire import Question, Questionnaire
+from risk_cli.model.answers import Answer, Answers, clean_text
+from risk_cli.model.questionnaire import Question, Questionnaire
 
 # Text a person could type, formula prefixes and odd unicode included; control characters
 # other than tab and newline, and spreadsheet escapes (_x0041_), are refused by the answers

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from risk_cli import answers as answers_mod
-from risk_cli import bundled, cache, loader, report, safe_yaml, scoring
-from risk_cli.answers import Answer, Answers
+from risk_cli.model import answers as answers_mod
+from risk_cli import bundled, cache, loader, report, safe_yaml
+from risk_cli.model import scoring
+from risk_cli.model.answers import Answer, Answers
 from risk_cli.errors import InputProblems
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
 from tests.test_samples import values as register_values

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from risk_cli import safe_yaml
-from risk_cli.answers import Answer, Answers
+from risk_cli.model.answers import Answer, Answers
 from risk_cli.loader import load
 from risk_cli.prompting import ask
 from tests.conftest import MINI, mini_answers, write_yaml

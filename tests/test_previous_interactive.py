@@ -24,7 +24,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from risk_cli import answers as answers_mod
+from risk_cli.model import answers as answers_mod
 from risk_cli import assessment
 from risk_cli.inputs import load as load_input
 from risk_cli.register_layout import ACTIONS, CHANGE, REGISTER

@@ -18,7 +18,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from risk_cli.answers import Answer, Answers
+from risk_cli.model.answers import Answer, Answers
 from risk_cli.loader import load
 from risk_cli.prompting import ask, confirm
 

@@ -7,9 +7,10 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from risk_cli import answers as answers_mod
-from risk_cli import bundled, loader, report, scoring
-from risk_cli.answers import Answer
+from risk_cli.model import answers as answers_mod
+from risk_cli import bundled, loader, report
+from risk_cli.model import scoring
+from risk_cli.model.answers import Answer
 from tests.conftest import MINI
 from tests.strategies import answers_for
 

@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from risk_cli import answers as answers_mod
-from risk_cli.answers import clean_text
+from risk_cli.model import answers as answers_mod
+from risk_cli.model.answers import clean_text
 from tests.conftest import MINI, mini_answers
 from tests.hostile.harness import invoke
 from tests.strategies import CELL_TEXT, PRINTABLE_TEXT, USER_TEXT

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from risk_cli import answers as answers_mod
-from risk_cli import conditions, loader, scoring
-from risk_cli.answers import Answer, Answers
+from risk_cli.model import answers as answers_mod
+from risk_cli import loader
+from risk_cli.model import conditions
+from risk_cli.model import scoring
+from risk_cli.model.answers import Answer, Answers
 from tests.conftest import MINI, mini_answers
 
 QN = loader.load(MINI)

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from risk_cli import scoring
+from risk_cli.model import scoring
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
 from tests.hostile.harness import ANSWER_READERS, PREVIOUS, QUESTIONNAIRE_READERS, error_lines, invoke
 

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 import yaml
 
-from risk_cli import answers as answers_mod
+from risk_cli.model import answers as answers_mod
 from risk_cli.xlsx import RISKY_START
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile.harness import invoke

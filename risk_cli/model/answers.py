@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from risk_cli import conditions, safe_yaml
+from risk_cli import safe_yaml
+from risk_cli.model import conditions
 from risk_cli.errors import InputProblems, Problem
-from risk_cli.questionnaire import Question, Questionnaire
+from risk_cli.model.questionnaire import Question, Questionnaire
 
 MAX_TEXT = 10_000
 # XML 1.0 cannot hold these, so no spreadsheet can; tab and newline are fine.

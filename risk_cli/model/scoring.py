@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from risk_cli import conditions
-from risk_cli.answers import Answers, resolve
-from risk_cli.conditions import Condition
-from risk_cli.questionnaire import (
+from risk_cli.model import conditions
+from risk_cli.model.answers import Answers, resolve
+from risk_cli.model.conditions import Condition
+from risk_cli.model.questionnaire import (
     AppetiteLevel, Band, Barrier, Check, Control, Factor, Questionnaire, Risk, TierLevel,
 )
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from risk_cli.errors import Problem
-from risk_cli.questionnaire import Band, Scoring
-from risk_cli.scoring import Grid, Register, ScoredRisk
+from risk_cli.model.questionnaire import Band, Scoring
+from risk_cli.model.scoring import Grid, Register, ScoredRisk
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
 
-from risk_cli.conditions import DONT_KNOW, Condition
+from risk_cli.model.conditions import DONT_KNOW, Condition
 
 QUESTION_TYPES = ("choice", "multi", "yesno", "text", "number", "date")
 CHOICE_TYPES = ("choice", "multi", "yesno")
