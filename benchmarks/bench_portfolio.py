@@ -32,7 +32,7 @@ from benchmarks.machine import describe  # noqa: E402
 
 def registers(workdir: Path, count: int, seed: int, questionnaire: str) -> list[Path]:
     """The generated registers, made once per (questionnaire, count, seed)."""
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     qn = bundled.resolve(questionnaire)
     folder = workdir / f"{qn.id}-{qn.version}-{count}-seed{seed}"
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     openpyxl_ms, calamine_ms = reader_times(files[:100])
     split = stages(files)
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     label = bundled.resolve(args.questionnaire).label
     lines = [

@@ -13,7 +13,7 @@ as a real portfolio holds.
 As a library (the batch and portfolio benchmarks use it):
 
     from benchmarks.generate import answers_for, generate
-    qn = risk_cli.bundled.resolve("uk-public-sector-ai")
+    qn = risk_cli.catalogue.bundled.resolve("uk-public-sector-ai")
     answers = answers_for(qn, random.Random(7), index=1)   # one checked `Answers`
     paths = generate(qn, 100, Path("out"), seed=7, registers=True)
 
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registers", action="store_true", help="write Excel registers, not answers files")
     parser.add_argument("--duplicates", type=float, default=0.0, help="share of re-assessed use cases (0-1)")
     args = parser.parse_args(argv)
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     qn = bundled.resolve(args.questionnaire)
     paths = generate(qn, args.count, args.out, seed=args.seed, registers=args.registers, duplicates=args.duplicates)

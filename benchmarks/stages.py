@@ -38,7 +38,7 @@ from pathlib import Path
 marks = []
 def mark(name):
     marks.append((name, time.perf_counter()))
-import risk_cli.cli, risk_cli.assessment, risk_cli.inputs, risk_cli.loader, risk_cli.model.scoring
+import risk_cli.cli, risk_cli.assessment, risk_cli.inputs, risk_cli.catalogue.loader, risk_cli.model.scoring
 mark("import click, PyYAML and risk_cli's modules")
 outcome = risk_cli.assessment.from_file(None, sys.argv[1])
 mark("read and check the answers, load the questionnaire, score")
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         answers = args.answers
         if answers is None:
             from benchmarks.generate import generate
-            from risk_cli import bundled
+            from risk_cli.catalogue import bundled
 
             generate(bundled.resolve("uk-public-sector-ai"), 1, work / "answers", seed=4)
             answers = sorted((work / "answers").glob("*.yaml"))[0]

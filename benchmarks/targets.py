@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 
     compileall.compile_dir(str(ROOT / "risk_cli"), quiet=1)
     from benchmarks.generate import generate
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="risk-cli-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,8 @@ def questionnaire_for(name: Optional[str], answers: Optional[Answers], newest: b
     """The questionnaire named, else the one the answers were given to (by id, never as a
     path), else the default. `newest`: a new interview that only takes last time's answers as
     defaults asks the newest bundled version, the questions an assurance team asks today."""
-    from risk_cli import bundled, inputs
+    from risk_cli import inputs
+    from risk_cli.catalogue import bundled
 
     if newest and not name and answers is not None and answers.questionnaire_id:
         return bundled.by_id(answers.questionnaire_id)

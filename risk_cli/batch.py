@@ -178,7 +178,8 @@ def _check_options(options: Options) -> None:
     """A -q that does not load, or a --fail-on that is not one of its ratings, is a usage error."""
     if options.questionnaire is None:
         return
-    from risk_cli import assessment, bundled
+    from risk_cli import assessment
+    from risk_cli.catalogue import bundled
 
     qn = bundled.resolve(options.questionnaire)
     if options.fail_on:

@@ -190,7 +190,7 @@ def validate(files: tuple[str, ...]) -> None:
       risk-cli validate questionnaires/uk-public-sector-ai.yaml
       risk-cli validate drafts/*.yaml
     """
-    from risk_cli import loader
+    from risk_cli.catalogue import loader
 
     failed = False
     for name in files:
@@ -218,7 +218,8 @@ def list_questionnaires(fmt: str) -> None:
       risk-cli questionnaires
       risk-cli questionnaires --format json
     """
-    from risk_cli import bundled, loader
+    from risk_cli.catalogue import bundled
+    from risk_cli.catalogue import loader
 
     rows = []
     for entry in bundled.catalogue():
@@ -349,7 +350,8 @@ def template(questionnaire: Optional[str], output: str, force: bool) -> None:
       risk-cli template -q uk-public-sector-ai@1.0.0 -o questionnaire-1.0.0.xlsx
       risk-cli template -q my-questionnaire.yaml -o my-questionnaire.xlsx --force
     """
-    from risk_cli import bundled, template_xlsx
+    from risk_cli import template_xlsx
+    from risk_cli.catalogue import bundled
     from risk_cli.fileio import check_writable
 
     out = Path(output)

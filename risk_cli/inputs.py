@@ -178,12 +178,12 @@ class Questionnaires:
 
     def named(self) -> Questionnaire:
         """The -q questionnaire; RiskCliError (a usage error) if it cannot be loaded."""
-        from risk_cli import bundled
+        from risk_cli.catalogue import bundled
 
         return self._memo.get(("named", self.name), lambda: bundled.resolve(self.name))
 
     def for_answers(self, raw: Optional[Answers], template: bool = False) -> Questionnaire:
-        from risk_cli import bundled
+        from risk_cli.catalogue import bundled
 
         if self.name:
             return self.named()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from risk_cli import bundled as bundled_mod
+from risk_cli.catalogue import bundled as bundled_mod
 from risk_cli.assessment import checked
 from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
 from risk_cli.model.portfolio import Assessed, Skipped, version_key
@@ -22,7 +22,7 @@ class Library:
     """The questionnaires inputs can be scored against: files given with -q, then the bundled ones."""
 
     def __init__(self, files: Iterable[str] = ()) -> None:
-        from risk_cli import loader
+        from risk_cli.catalogue import loader
 
         self.given: list[Questionnaire] = [loader.load(f) for f in files]
         self._bundled: Optional[list[bundled_mod.Entry]] = None

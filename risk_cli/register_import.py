@@ -274,7 +274,7 @@ def check_comparable(previous: Previous, questionnaire_id: str) -> None:
 
 def rescore(previous: Previous, register: Register) -> tuple[Register, list[Problem]]:
     """The previous assessment, recomputed from its answers (its spreadsheet scores are never read)."""
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
     from risk_cli.assessment import checked
     from risk_cli.errors import RiskCliError
     from risk_cli.model.scoring import assess

@@ -64,7 +64,7 @@ _CACHE_KEY = pytest.StashKey[str]()
 
 def pytest_configure(config: pytest.Config) -> None:
     """Some test modules load questionnaires at collection, before any fixture runs: point the
-    questionnaire cache (risk_cli.cache) away from the real home from the very start."""
+    questionnaire cache (risk_cli.catalogue.cache) away from the real home from the very start."""
     config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="risk-cli-test-cache-")
     os.environ[_CACHE_ENV] = config.stash[_CACHE_KEY]
 

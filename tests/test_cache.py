@@ -1,4 +1,4 @@
-"""The questionnaire cache (risk_cli.cache): a hit gives the very same questionnaire without
+"""The questionnaire cache (risk_cli.catalogue.cache): a hit gives the very same questionnaire without
 parsing YAML; anything wrong with the cache is ignored and never fails a run or changes it."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import bundled, cache, loader, report, safe_yaml
+from risk_cli import report, safe_yaml
+from risk_cli.catalogue import bundled
+from risk_cli.catalogue import cache
+from risk_cli.catalogue import loader
 from risk_cli.model import scoring
 from risk_cli.model.answers import Answer, Answers
 from risk_cli.errors import InputProblems

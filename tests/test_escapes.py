@@ -19,7 +19,7 @@ import pytest
 
 from risk_cli import safe_yaml
 from risk_cli.model.answers import Answer, Answers
-from risk_cli.loader import load
+from risk_cli.catalogue.loader import load
 from risk_cli.prompting import ask
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H

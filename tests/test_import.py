@@ -430,7 +430,7 @@ def test_blank_date_completed_is_today_with_a_warning(template, tmp_path, run):
 @pytest.mark.skipif(not (ROOT / "questionnaires" / "uk-public-sector-ai.yaml").exists(),
                     reason="the bundled questionnaire is not written yet")
 def test_bundled_questionnaire_round_trip(tmp_path, run):
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     qn = bundled.resolve("uk-public-sector-ai")
     template = make_template(run, tmp_path / "uk.xlsx", "uk-public-sector-ai")

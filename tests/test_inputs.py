@@ -11,7 +11,9 @@ import openpyxl
 import pytest
 import yaml
 
-from risk_cli import bundled, inputs, loader, xlsx_guard
+from risk_cli import inputs, xlsx_guard
+from risk_cli.catalogue import bundled
+from risk_cli.catalogue import loader
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
 from tests.template_fill import MINI_FILLED, fill, make_template

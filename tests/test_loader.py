@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from risk_cli import loader, safe_yaml
+from risk_cli import safe_yaml
+from risk_cli.catalogue import loader
 from tests.conftest import MINI, write_yaml
 
 BASE = safe_yaml.load(MINI).data

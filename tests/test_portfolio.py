@@ -299,7 +299,8 @@ def test_escalations_in_the_same_order_in_the_workbook_and_the_terminal(tmp_path
 
 def test_library_uses_the_bundled_questionnaire_parsed_once(tmp_path, monkeypatch):
     """A bundled questionnaire is parsed once (by the catalogue); a missing version is looked up once."""
-    from risk_cli import bundled, portfolio_inputs
+    from risk_cli import portfolio_inputs
+    from risk_cli.catalogue import bundled
     from risk_cli.errors import RiskCliError
 
     shelf = tmp_path / "questionnaires"

@@ -273,7 +273,7 @@ def test_register_of_another_questionnaire_is_refused_before_any_question(workdi
 def test_without_q_the_interview_uses_the_newest_bundled_version(workdir, run, monkeypatch):
     """A yearly re-assessment in a terminal asks today's questions: with no -q, last time's
     answers (here a register of mini 0.1.0) are the defaults for the newest bundled version."""
-    from risk_cli import bundled
+    from risk_cli.catalogue import bundled
 
     shelf = workdir / "shelf"
     shelf.mkdir()

@@ -19,7 +19,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from risk_cli.model.answers import Answer, Answers
-from risk_cli.loader import load
+from risk_cli.catalogue.loader import load
 from risk_cli.prompting import ask, confirm
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import loader
+from risk_cli.catalogue import loader
 from risk_cli.model import conditions
 from risk_cli.model import scoring
 from risk_cli.model.answers import Answer, Answers

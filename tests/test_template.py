@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from risk_cli import loader
+from risk_cli.catalogue import loader
 from risk_cli.model import conditions
 from risk_cli.template_xlsx import LISTS, META, QUESTIONS, describe
 from tests.conftest import MINI, ROOT

@@ -1,6 +1,6 @@
 """The questionnaire model: what is asked, what each answer can raise, and how it is scored.
 
-These are plain frozen dataclasses built by `risk_cli.loader` from a validated YAML file;
+These are plain frozen dataclasses built by `risk_cli.catalogue.loader` from a validated YAML file;
 nothing else in the tool reads questionnaire YAML.
 """
 

@@ -347,7 +347,7 @@ def test_a_wrong_declared_size_changes_nothing(ref, sources, tmp_path):
 def expected_answers(sources: Sources) -> str:
     """The answers file import writes for the unchanged filled template."""
     from risk_cli.model import answers as answers_mod
-    from risk_cli import loader
+    from risk_cli.catalogue import loader
 
     loaded = answers_mod.load(sources.answers)
     return answers_mod.to_yaml(loaded, loader.load(MINI))

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import pytest
 import yaml
 
-from risk_cli import bundled
+from risk_cli.catalogue import bundled
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
 from tests.hostile.harness import ANSWER_READERS, PREVIOUS, Command, check_refused, ids, invoke

@@ -51,8 +51,8 @@ def content_hash(data: Any, canonical: Optional[str] = None) -> str:
 
 def load(path: Path | str, label: str | None = None) -> Questionnaire:
     """A checked questionnaire; its parsed data comes from the cache when these exact bytes
-    loaded cleanly before (see risk_cli.cache), and is checked again here either way."""
-    from risk_cli import cache
+    loaded cleanly before (see risk_cli.catalogue.cache), and is checked again here either way."""
+    from risk_cli.catalogue import cache
 
     name = label or str(path)
     raw = safe_yaml.read_bytes(path, name)

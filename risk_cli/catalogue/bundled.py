@@ -13,10 +13,11 @@ DEFAULT_ID = "uk-public-sector-ai"
 
 def bundled_dir() -> Path:
     """`risk_cli/questionnaires` when installed; the repository's `questionnaires/` in a checkout."""
-    installed = Path(__file__).resolve().parent / "questionnaires"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "questionnaires"
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "questionnaires"
+    return package.parent / "questionnaires"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def load_bundled(path: Path) -> Questionnaire:
     """A bundled questionnaire, parsed once per process: finding one by id reads them all,
     and a batch resolves the same one for every input. Keyed by size and modification time,
     so an edited file is read again."""
-    from risk_cli import loader
+    from risk_cli.catalogue import loader
 
     st = path.stat()
     key = (str(path), st.st_mtime_ns, st.st_size)
@@ -67,7 +68,7 @@ def resolve(name: str | None, version: str | None = None) -> Questionnaire:
     """What the user named with -q: a path to a YAML file, or a bundled id (ID@VERSION for a
     version other than the newest). Only for names a person typed: an id read from a file goes
     to `by_id`, so a file can never make the tool load some other file as its questionnaire."""
-    from risk_cli import loader
+    from risk_cli.catalogue import loader
 
     name = name or DEFAULT_ID
     if "@" in name and not Path(name).exists():
