@@ -157,7 +157,7 @@ def generate(qn: Questionnaire, count: int, out: Path, seed: int = 1, registers:
         made.append(answers)
         stem = out / f"use-case-{i:0{width}d}"
         if registers:
-            from risk_cli import register_xlsx
+            from risk_cli.writers import register as register_xlsx
 
             path = stem.with_suffix(".xlsx")
             register_xlsx.write(scoring.assess(qn, answers), path, force=True)

@@ -42,7 +42,8 @@ import risk_cli.cli, risk_cli.assessment, risk_cli.inputs, risk_cli.catalogue.lo
 mark("import click, PyYAML and risk_cli's modules")
 outcome = risk_cli.assessment.from_file(None, sys.argv[1])
 mark("read and check the answers, load the questionnaire, score")
-from risk_cli import register_xlsx, xlsx
+from risk_cli.writers import register as register_xlsx
+from risk_cli.writers import xlsx
 mark("import openpyxl")
 wb = register_xlsx.build(outcome.register)
 mark("build the formatted workbook")

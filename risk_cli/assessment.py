@@ -173,7 +173,7 @@ def stdin_is_terminal() -> bool:
 
 
 def write_register(register: Register, path: Path, force: bool, carry: Any = None) -> None:
-    from risk_cli import register_xlsx
+    from risk_cli.writers import register as register_xlsx
 
     register_xlsx.write(register, path, force=force, carry=carry)
 

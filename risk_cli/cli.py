@@ -350,7 +350,7 @@ def template(questionnaire: Optional[str], output: str, force: bool) -> None:
       risk-cli template -q uk-public-sector-ai@1.0.0 -o questionnaire-1.0.0.xlsx
       risk-cli template -q my-questionnaire.yaml -o my-questionnaire.xlsx --force
     """
-    from risk_cli import template_xlsx
+    from risk_cli.writers import template as template_xlsx
     from risk_cli.catalogue import bundled
     from risk_cli.fileio import check_writable
 
@@ -491,7 +491,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
         warn(f"... and {len(pf.duplicates) - 20} more use cases given more than once (all are listed on the "
              "Inputs sheet and in --format json)")
     if out_path is not None:
-        from risk_cli import portfolio_xlsx
+        from risk_cli.writers import portfolio as portfolio_xlsx
 
         portfolio_xlsx.write(pf, out_path, force)
         info(f"Portfolio written to {out_path}")

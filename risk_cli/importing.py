@@ -135,7 +135,7 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
 
 def write(report: Report, force: bool) -> None:
     """Write each good input's answers file and register, each atomically."""
-    from risk_cli import register_xlsx
+    from risk_cli.writers import register as register_xlsx
     from risk_cli.fileio import atomic_write_text
 
     try:

@@ -18,7 +18,7 @@ from risk_cli import safe_yaml
 from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import Questionnaire
-from risk_cli.register_layout import DATA
+from risk_cli.writers.register_layout import DATA
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -24,10 +24,10 @@ from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.inputs import sheet_answers
-from risk_cli.register_layout import ACTIONS as ACTIONS_SHEET
-from risk_cli.register_layout import DATA as DATA_SHEET
-from risk_cli.register_layout import REGISTER as REGISTER_SHEET
-from risk_cli.register_layout import (
+from risk_cli.writers.register_layout import ACTIONS as ACTIONS_SHEET
+from risk_cli.writers.register_layout import DATA as DATA_SHEET
+from risk_cli.writers.register_layout import REGISTER as REGISTER_SHEET
+from risk_cli.writers.register_layout import (
     ACTION_COLUMNS, CARRIED_RISK_COLUMNS, CHANGE, HUMAN_ACTION_COLUMNS, HUMAN_RISK_COLUMNS, REGISTER_COLUMNS,
 )
 from risk_cli.model.scoring import Register, ScoredRisk
@@ -417,7 +417,7 @@ def compare(previous: Previous, register: Register, old: Register,
     previous register (recomputed from its answers); cells still at risk-cli's value are
     recomputed, so a risk that now breaches its appetite gets the new suggestion.
     """
-    from risk_cli.register_xlsx import as_date, risk_row
+    from risk_cli.writers.register import as_date, risk_row
 
     warnings = list(warnings or [])
     problems: list[Problem] = []
@@ -487,7 +487,7 @@ def compare(previous: Previous, register: Register, old: Register,
 def _actions(previous: Previous, register: Register, old: Register, known_risks: set[str],
              problems: list[Problem]) -> tuple[list[dict[str, Any]], int]:
     """The Actions rows, merged as `compare` merges the risks; formulas found go to `problems`."""
-    from risk_cli.register_xlsx import action_row
+    from risk_cli.writers.register import action_row
 
     name = previous.path
     old_actions = {a.id: a for a in old.actions}

@@ -53,7 +53,7 @@ class TemplateAnswers(Answers):
 
 def is_template(wb: Any) -> bool:
     """True for a workbook made by `risk-cli template`, even one whose metadata was damaged."""
-    from risk_cli.template_xlsx import HEADER_ROW, META, QUESTIONS
+    from risk_cli.writers.template import HEADER_ROW, META, QUESTIONS
 
     if META in wb.sheetnames:
         return True
@@ -68,7 +68,7 @@ def is_template(wb: Any) -> bool:
 # -- metadata -----------------------------------------------------------------------------
 
 def _reissue(file: str, message: str, where: Optional[str] = None) -> TemplateProblems:
-    from risk_cli.template_xlsx import META
+    from risk_cli.writers.template import META
 
     return TemplateProblems([Problem(file, f"{message}; the answers cannot be matched to questions safely. "
                                         "Fill in a fresh template from `risk-cli template`",
@@ -77,7 +77,7 @@ def _reissue(file: str, message: str, where: Optional[str] = None) -> TemplatePr
 
 def read_metadata(file: str, wb: Any) -> dict[str, Any]:
     """The template's metadata, refused with a clear error if missing, damaged or edited."""
-    from risk_cli.template_xlsx import MARKER, META, TEMPLATE_FORMAT, checksum
+    from risk_cli.writers.template import MARKER, META, TEMPLATE_FORMAT, checksum
 
     if META not in wb.sheetnames:
         raise _reissue(file, f"the template's hidden '{META}' sheet is missing", where="")
@@ -231,13 +231,13 @@ def _snapshot(entry: dict[str, Any]) -> Question:
 
 
 def _allowed(q: Question) -> str:
-    from risk_cli.template_xlsx import allowed_text
+    from risk_cli.writers.template import allowed_text
 
     return allowed_text(q)
 
 
 def _labels(q: Question) -> str:
-    from risk_cli.template_xlsx import label_text
+    from risk_cli.writers.template import label_text
 
     return ", ".join(label_text(c.label) for c in q.choices)
 
@@ -313,7 +313,7 @@ def _note_value(r: _Reader, coord: str, qid: str) -> str:
 
 
 def _ticks(r: _Reader, q: Question, entry: dict[str, Any], result: TemplateAnswers) -> Optional[list[str]]:
-    from risk_cli.template_xlsx import TICK_NO, TICK_YES
+    from risk_cli.writers.template import TICK_NO, TICK_YES
 
     ticked: list[tuple[str, str]] = []  # (choice id, cell)
     ok = True
@@ -362,7 +362,7 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
     """Raw answers from a filled template (open it with data_only=False); every problem at once.
 
     Everything the metadata names (sheet, columns, rows, cells) is there: read_metadata checks."""
-    from risk_cli.template_xlsx import TICK_YES
+    from risk_cli.writers.template import TICK_YES
 
     file = str(path)
     meta = read_metadata(file, wb)

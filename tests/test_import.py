@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import yaml
 
-from risk_cli.template_xlsx import META
+from risk_cli.writers.template import META
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
 from tests.template_fill import MINI_FILLED, fill, make_template
 

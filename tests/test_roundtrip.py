@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from risk_cli.register_import import HAND_ADDED
-from risk_cli.register_xlsx import REGISTER_COLUMNS
+from risk_cli.writers.register import REGISTER_COLUMNS
 from tests.conftest import MINI, mini_answers, write_yaml
 
 CHANGE = "Change since last assessment"

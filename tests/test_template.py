@@ -10,7 +10,7 @@ import pytest
 
 from risk_cli.catalogue import loader
 from risk_cli.model import conditions
-from risk_cli.template_xlsx import LISTS, META, QUESTIONS, describe
+from risk_cli.writers.template import LISTS, META, QUESTIONS, describe
 from tests.conftest import MINI, ROOT
 from tests.template_fill import locate, make_template
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl import Workbook
 
-from risk_cli import xlsx
-from risk_cli.xlsx import BOLD, BOX, WRAP, fill, put
+from risk_cli.writers import xlsx
+from risk_cli.writers.xlsx import BOLD, BOX, WRAP, fill, put
 
 
 def sheet(path: Path) -> dict[str, bytes]:

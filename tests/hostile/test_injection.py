@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from risk_cli.model import answers as answers_mod
-from risk_cli.xlsx import RISKY_START
+from risk_cli.writers.xlsx import RISKY_START
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile.harness import invoke
 from tests.template_fill import fill, make_template

@@ -28,7 +28,7 @@ from risk_cli import __version__
 from risk_cli.model.answers import MAX_TEXT
 from risk_cli.model.conditions import All, AnyOf, Condition, Not, Test
 from risk_cli.model.questionnaire import Question, Questionnaire
-from risk_cli.xlsx import (
+from risk_cli.writers.xlsx import (
     BOLD, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, fit_width, header_row, put, save, widths,
 )
 

@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from risk_cli import __version__
 from risk_cli.model.portfolio import Portfolio
-from risk_cli.xlsx import (
+from risk_cli.writers.xlsx import (
     BOLD, HEADER_ALIGN, HEADER_FILL, HEADER_FONT, SUBTITLE, TITLE, WRAP, as_date, fill, heat_map, put, safe_value, save,
     table, text_cell, widths,
 )
@@ -252,7 +252,7 @@ def inputs_sheet(ws: Any, pf: Portfolio) -> None:
 
 
 def about_sheet(ws: Any, pf: Portfolio) -> None:
-    from risk_cli.register_xlsx import generated_at
+    from risk_cli.writers.register import generated_at
 
     ws.column_dimensions["A"].width = 120
     lines = [

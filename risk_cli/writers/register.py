@@ -18,11 +18,11 @@ from openpyxl.styles import Alignment
 
 from risk_cli import __version__
 from risk_cli.model.answers import to_yaml
-from risk_cli.register_layout import (
+from risk_cli.writers.register_layout import (
     ABOUT, ACTION_COLUMNS, ACTIONS, CHANGE, DATA, REGISTER, REGISTER_COLUMNS, RESPONSES, SUMMARY,
 )
 from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display
-from risk_cli.xlsx import (
+from risk_cli.writers.xlsx import (
     BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, merge, put,
     rating_formats, save, table, widths,
 )
