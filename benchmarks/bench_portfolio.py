@@ -87,7 +87,8 @@ def reader_times(files: list[Path]) -> tuple[float, float]:
 
 def stages(files: list[Path]) -> dict[str, float]:
     """Seconds in-process for each stage over `files`, and reading with openpyxl instead of calamine."""
-    from risk_cli import inputs, portfolio_inputs
+    from risk_cli import portfolio_inputs
+    from risk_cli.readers import inputs
     from risk_cli.writers import portfolio as portfolio_xlsx
     from risk_cli.model import portfolio
 

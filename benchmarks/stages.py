@@ -38,7 +38,7 @@ from pathlib import Path
 marks = []
 def mark(name):
     marks.append((name, time.perf_counter()))
-import risk_cli.cli, risk_cli.assessment, risk_cli.inputs, risk_cli.catalogue.loader, risk_cli.model.scoring
+import risk_cli.cli, risk_cli.assessment, risk_cli.readers.inputs, risk_cli.catalogue.loader, risk_cli.model.scoring
 mark("import click, PyYAML and risk_cli's modules")
 outcome = risk_cli.assessment.from_file(None, sys.argv[1])
 mark("read and check the answers, load the questionnaire, score")

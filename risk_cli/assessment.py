@@ -18,8 +18,8 @@ from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register, assess
 
 if TYPE_CHECKING:
-    from risk_cli.inputs import Loaded
-    from risk_cli.register_import import Previous
+    from risk_cli.readers.inputs import Loaded
+    from risk_cli.readers.register import Previous
 
 
 @dataclass
@@ -36,7 +36,7 @@ def questionnaire_for(name: Optional[str], answers: Optional[Answers], newest: b
     """The questionnaire named, else the one the answers were given to (by id, never as a
     path), else the default. `newest`: a new interview that only takes last time's answers as
     defaults asks the newest bundled version, the questions an assurance team asks today."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
     from risk_cli.catalogue import bundled
 
     if newest and not name and answers is not None and answers.questionnaire_id:
@@ -46,7 +46,7 @@ def questionnaire_for(name: Optional[str], answers: Optional[Answers], newest: b
 
 def read_answers(path: str) -> Answers:
     """Answers from an answers file, a register risk-cli wrote, or a filled template."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
 
     return inputs.load(path).answers
 
@@ -54,7 +54,7 @@ def read_answers(path: str) -> Answers:
 def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem]]:
     """Validate answers from any input (see inputs.check_answers); every problem at once, or the
     clean answers and any warnings."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
 
     clean, errors, warnings = inputs.check_answers(qn, raw, file, complete=complete)
     if errors:
@@ -65,7 +65,7 @@ def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -
 def from_file(name: Optional[str], path: str) -> Outcome:
     """Non-interactive: answers (file, register or template) in, scored register out; read and
     checked exactly as batch and import do (see inputs.read_checked)."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
 
     result = inputs.read_checked(path, inputs.Questionnaires(name))
     if result.errors:
@@ -107,7 +107,8 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     checked against the questionnaire before the first question. Ctrl-C ends in
     `Interrupted`, which says where the answers are.
     """
-    from risk_cli import inputs, prompting
+    from risk_cli.readers import inputs
+    from risk_cli.readers import terminal as prompting
     from risk_cli.fileio import free_name
 
     defaults = None
@@ -126,7 +127,7 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
         if save_path and target.exists():
             raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
     if previous is not None:
-        from risk_cli import register_import
+        from risk_cli.readers import register as register_import
 
         register_import.check_comparable(previous, qn.id)
     echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
@@ -180,14 +181,14 @@ def write_register(register: Register, path: Path, force: bool, carry: Any = Non
 
 def read_previous(path: str) -> Any:
     """A previous register, read before any question is asked so its problems show first."""
-    from risk_cli import register_import
+    from risk_cli.readers import register as register_import
 
     return register_import.read(path)
 
 
 def compare_previous(outcome: Outcome, previous: Any) -> None:
     """Carry a previous register's human edits into this assessment and mark what changed."""
-    from risk_cli import register_import
+    from risk_cli.readers import register as register_import
 
     outcome.carry = register_import.carry_over(previous.path, outcome.register, previous)
     outcome.warnings.extend(outcome.carry.warnings)

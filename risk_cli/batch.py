@@ -128,7 +128,7 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
     be used. Files inside OUTDIR found by expanding a folder are skipped, so a batch can be
     run again over a folder that holds its own outputs.
     """
-    from risk_cli import inputs as inputs_mod
+    from risk_cli.readers import inputs as inputs_mod
 
     out = Path(outdir)
     if out.exists() and not out.is_dir():
@@ -241,7 +241,7 @@ class Worker:
     """Assesses inputs one at a time, loading each questionnaire (and --fail-on rating) once."""
 
     def __init__(self, options: Options) -> None:
-        from risk_cli import inputs
+        from risk_cli.readers import inputs
 
         self.options = options
         self.questionnaires = inputs.Questionnaires(options.questionnaire)
@@ -257,7 +257,8 @@ class Worker:
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""
-        from risk_cli import assessment, inputs
+        from risk_cli import assessment
+        from risk_cli.readers import inputs
         from risk_cli.writers import register as register_xlsx
         from risk_cli.model import scoring
 

@@ -23,7 +23,7 @@ from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register
 
 if TYPE_CHECKING:
-    from risk_cli.inputs import Questionnaires
+    from risk_cli.readers.inputs import Questionnaires
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Report:
 
 def check_one(path: Path, questionnaires: "Questionnaires") -> Item:
     """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
     from risk_cli.model import scoring
 
     checked = inputs.read_checked(path, questionnaires)
@@ -117,7 +117,7 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
         force: bool = False) -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
 
     questionnaires = inputs.Questionnaires(questionnaire)
     if questionnaire:  # a -q that does not load is a problem with the run, not with each input

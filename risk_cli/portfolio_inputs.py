@@ -80,7 +80,7 @@ def assess_one(path: Path, library: Library) -> tuple[Assessed, str]:
     Also returns the questionnaire hash the answers recorded when it differs from the
     questionnaire's now (its content changed since), else "".
     """
-    from risk_cli import inputs
+    from risk_cli.readers import inputs
     from risk_cli.model.scoring import assess
 
     loaded = inputs.load_fast(path)
@@ -97,7 +97,7 @@ def expand(inputs: Iterable[str], output: Optional[Path] = None) -> tuple[list[P
     The output workbook is left out, so writing it inside an input folder and running the
     same command again works.
     """
-    from risk_cli import inputs as inputs_mod
+    from risk_cli.readers import inputs as inputs_mod
 
     files, problems = inputs_mod.expand(inputs)
     if output is not None:

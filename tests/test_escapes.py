@@ -20,7 +20,7 @@ import pytest
 from risk_cli import safe_yaml
 from risk_cli.model.answers import Answer, Answers
 from risk_cli.catalogue.loader import load
-from risk_cli.prompting import ask
+from risk_cli.readers.terminal import ask
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
 from tests.hostile.harness import escape_refused, invoke

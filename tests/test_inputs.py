@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 import yaml
 
-from risk_cli import inputs, xlsx_guard
+from risk_cli.readers import inputs
+from risk_cli.readers import xlsx_guard
 from risk_cli.catalogue import bundled
 from risk_cli.catalogue import loader
 from tests.conftest import MINI, mini_answers, write_yaml

@@ -26,7 +26,7 @@ import pytest
 
 from risk_cli.model import answers as answers_mod
 from risk_cli import assessment
-from risk_cli.inputs import load as load_input
+from risk_cli.readers.inputs import load as load_input
 from risk_cli.writers.register_layout import ACTIONS, CHANGE, REGISTER
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.test_prompting import DOWN, ENTER, SPACE, drive

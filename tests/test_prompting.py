@@ -20,7 +20,7 @@ from prompt_toolkit.output import DummyOutput
 
 from risk_cli.model.answers import Answer, Answers
 from risk_cli.catalogue.loader import load
-from risk_cli.prompting import ask, confirm
+from risk_cli.readers.terminal import ask, confirm
 
 MINI = Path(__file__).parent / "fixtures" / "mini.yaml"
 TIMEOUT = 10  # seconds; a run normally takes well under one
@@ -260,6 +260,6 @@ def test_confirm():
 
 
 def test_importing_does_not_load_questionary():
-    code = "import sys, risk_cli.prompting; sys.exit('questionary' in sys.modules or 'prompt_toolkit' in sys.modules)"
+    code = "import sys, risk_cli.readers.terminal; sys.exit('questionary' in sys.modules or 'prompt_toolkit' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from risk_cli.register_import import HAND_ADDED
+from risk_cli.readers.register import HAND_ADDED
 from risk_cli.writers.register import REGISTER_COLUMNS
 from tests.conftest import MINI, mini_answers, write_yaml
 

@@ -70,7 +70,7 @@ def test_assess_of_an_answers_file_imports_no_spreadsheet_library(tmp_path) -> N
 
 FAST_READ = """
 import json, sys
-from risk_cli import inputs
+from risk_cli.readers import inputs
 loaded = inputs.load_fast(sys.argv[1])
 print(json.dumps({"kind": loaded.kind, "openpyxl": "openpyxl" in sys.modules}))
 """

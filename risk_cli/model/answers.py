@@ -61,6 +61,11 @@ class Answers:
     def plain(self) -> dict[str, Any]:
         return {qid: a.value for qid, a in self.values.items()}
 
+    def checked(self, qn: Questionnaire, file: str, complete: bool = True) -> tuple["Answers", list[Problem], list[Problem]]:
+        """Validate against `qn`: (clean answers, errors, warnings). Answers read from somewhere
+        with places of their own (a template's cells) override this to map and place them."""
+        return check(qn, self, file, complete=complete)
+
 
 def clean_text(value: str, where: str) -> tuple[str, Optional[str]]:
     """Normalise line endings and refuse what a spreadsheet cannot hold. Returns (text, error)."""

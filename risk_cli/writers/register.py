@@ -28,7 +28,7 @@ from risk_cli.writers.xlsx import (
 )
 
 if TYPE_CHECKING:
-    from risk_cli.register_import import Carry
+    from risk_cli.readers.register import Carry
 
 RESPONSE_COLUMNS = [
     ("No.", 6), ("Section", 24), ("Question ID", 28), ("Question", 60), ("Answer", 40),

@@ -20,7 +20,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from risk_cli import xlsx_guard
+from risk_cli.readers import xlsx_guard
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
 from tests.hostile.harness import (ANSWER_READERS, PREVIOUS, WORKBOOK_READERS, check_refused, escape_refused, ids,

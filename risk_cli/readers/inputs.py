@@ -8,7 +8,6 @@ with every problem placed where it is (a template's at its cell).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -76,13 +75,13 @@ def load(path: Path | str) -> Loaded:
 def load_workbook(path: Path, checked: bool = False) -> Loaded:
     """A register's or a filled template's answers. `checked`: the caller has just run
     xlsx_guard.check on this file, so it is not scanned a second time."""
-    from risk_cli import xlsx_guard
+    from risk_cli.readers import xlsx_guard
 
     wb = xlsx_guard.open_workbook(path, checked=checked)
     try:
         if DATA_SHEET in wb.sheetnames:
             return Loaded(path, "register", sheet_answers(str(path), wb[DATA_SHEET]))
-        from risk_cli import template_import
+        from risk_cli.readers import template as template_import
 
         if template_import.is_template(wb):
             return Loaded(path, "template", template_import.read(path, wb))
@@ -107,7 +106,7 @@ def load_fast(path: Path | str) -> Loaded:
         from python_calamine import CalamineWorkbook
     except ImportError:  # a platform without a wheel: openpyxl reads the same, more slowly
         return load_workbook(p)
-    from risk_cli import xlsx_guard
+    from risk_cli.readers import xlsx_guard
 
     xlsx_guard.check(p)
     # calamine builds the sheet's whole grid in memory: a cell at XFD1048576 would ask for
@@ -128,7 +127,7 @@ def load_fast(path: Path | str) -> Loaded:
 
 def sheet_answers(name: str, ws: Any) -> Answers:
     """The answers kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
-    from risk_cli import xlsx_guard
+    from risk_cli.readers import xlsx_guard
 
     rows = xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, max_col=1, min_row=2, what="a register's data sheet")
     for r, row in enumerate(rows, start=2):
@@ -140,7 +139,7 @@ def sheet_answers(name: str, ws: Any) -> Answers:
 
 def data_answers(name: str, values: Iterable[Any]) -> Answers:
     """The answers a register was scored from: the text in column A of its hidden data sheet."""
-    from risk_cli.xlsx_guard import MAX_TEXT
+    from risk_cli.readers.xlsx_guard import MAX_TEXT
 
     chunks: list[str] = []
     size = 0
@@ -233,7 +232,7 @@ def read_checked(path: Path | str, questionnaires: Questionnaires) -> Checked:
     try:
         loaded = load(p)
     except TemplateProblems as exc:
-        from risk_cli import template_import
+        from risk_cli.readers import template as template_import
 
         exc = template_import.with_checks(exc, questionnaires.for_template, str(p))
         return Checked(p, "template", errors=list(exc.problems))
@@ -248,15 +247,10 @@ def check_answers(qn: Questionnaire, raw: Answers, file: str,
                   complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
     """Validate answers from any input against `qn`: (clean answers, errors, warnings).
 
-    A template's answers go through template_import.check, which maps them onto `qn` and
-    places each problem at its cell; any other answers through answers.check, by question id.
+    Each kind of answers knows how it is checked (`Answers.checked`): a template's answers are
+    mapped onto `qn` with each problem at its cell; any other answers are checked by question id.
     """
-    # Template answers exist only once template_import has read a template: a YAML answers
-    # file never imports it (nor the zip checks it uses).
-    template_import = sys.modules.get("risk_cli.template_import")
-    if template_import is not None and isinstance(raw, template_import.TemplateAnswers):
-        return template_import.check(raw, qn, file, complete=complete)
-    return answers_mod.check(qn, raw, file, complete=complete)
+    return raw.checked(qn, file, complete=complete)
 
 
 def check_loaded(loaded: Loaded, questionnaires: Questionnaires) -> Checked:

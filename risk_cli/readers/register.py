@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional
 from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers
 from risk_cli.errors import InputProblems, Problem
-from risk_cli.inputs import sheet_answers
+from risk_cli.readers.inputs import sheet_answers
 from risk_cli.writers.register_layout import ACTIONS as ACTIONS_SHEET
 from risk_cli.writers.register_layout import DATA as DATA_SHEET
 from risk_cli.writers.register_layout import REGISTER as REGISTER_SHEET
@@ -133,7 +133,8 @@ class Carry:
 
 def read(path: Path | str) -> Previous:
     """Everything a previous register holds that the next one needs; InputProblems if unusable."""
-    from risk_cli import template_import, xlsx_guard
+    from risk_cli.readers import template as template_import
+    from risk_cli.readers import xlsx_guard
 
     name = str(path)
     wb = xlsx_guard.open_workbook(path)
@@ -173,7 +174,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
     """
     from openpyxl.utils import get_column_letter as letter
 
-    from risk_cli import xlsx_guard
+    from risk_cli.readers import xlsx_guard
 
     sheet = ws.title
     rows = iter(xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, what="a register"))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import xlsx_guard
+from risk_cli.readers import xlsx_guard
 from risk_cli.model.answers import Answer, Answers, clean_text
 from risk_cli.errors import Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import QUESTION_TYPES, Choice, Question, Questionnaire
@@ -49,6 +49,10 @@ class TemplateAnswers(Answers):
     note_cells: dict[str, str] = field(default_factory=dict)
     tick_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (question id, choice id) -> cell
     warnings: list[Problem] = field(default_factory=list)
+
+    def checked(self, qn: Questionnaire, file: str, complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
+        """Mapped onto `qn` by question id, each problem at its cell (see `check`)."""
+        return check(self, qn, file, complete=complete)
 
 
 def is_template(wb: Any) -> bool:
