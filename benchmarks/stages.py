@@ -38,9 +38,9 @@ from pathlib import Path
 marks = []
 def mark(name):
     marks.append((name, time.perf_counter()))
-import risk_cli.cli, risk_cli.assessment, risk_cli.readers.inputs, risk_cli.catalogue.loader, risk_cli.model.scoring
+import risk_cli.cli, risk_cli.workflows.assess, risk_cli.readers.inputs, risk_cli.catalogue.loader, risk_cli.model.scoring
 mark("import click, PyYAML and risk_cli's modules")
-outcome = risk_cli.assessment.from_file(None, sys.argv[1])
+outcome = risk_cli.workflows.assess.from_file(None, sys.argv[1])
 mark("read and check the answers, load the questionnaire, score")
 from risk_cli.writers import register as register_xlsx
 from risk_cli.writers import xlsx
@@ -49,7 +49,7 @@ wb = register_xlsx.build(outcome.register)
 mark("build the formatted workbook")
 xlsx.save(wb, Path(sys.argv[2]), True)
 mark("save it (atomically, with fsync)")
-from risk_cli.report import summary_text
+from risk_cli.output.register import summary_text
 text = summary_text(outcome.register)
 mark("terminal summary (import tabulate, format)")
 previous, out = start, {}

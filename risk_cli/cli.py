@@ -1,22 +1,29 @@
-"""The command line. It parses options and calls the library; the work happens elsewhere.
+"""The command line: it parses options and calls one workflow function per command, then prints
+the result in the format chosen and exits with the code the result carries. The work happens in
+risk_cli.workflows; what is printed is decided in risk_cli.output.
 
-Heavy libraries (openpyxl, questionary, tabulate) are imported only inside the commands
-that use them, so `risk-cli --help` and `--version` start quickly.
+Heavy libraries (openpyxl, questionary, tabulate) are imported only inside the commands that use
+them, so `risk-cli --help` and `--version` start quickly.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import click
 
 from risk_cli import __version__
 from risk_cli.errors import ExitCode, RiskCliError, one_line
+from risk_cli.output import batch as batch_view
+from risk_cli.output import importing as import_view
+from risk_cli.output import portfolio as portfolio_view
+from risk_cli.output import questionnaires as questionnaires_view
+from risk_cli.output import register as register_view
+from risk_cli.output.console import Console
+from risk_cli.output.formats import Formats
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -26,20 +33,6 @@ Exit codes:
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
   130 interrupted (Ctrl-C)"""
-
-
-def warn(message: str) -> None:
-    click.echo(f"warning: {one_line(message)}", err=True)
-
-
-def info(message: str) -> None:
-    click.echo(one_line(message), err=True)
-
-
-def error(message: str) -> None:
-    """One problem, on one line: a hostile file name or value never becomes a second line or a
-    terminal control sequence."""
-    click.echo(f"error: {one_line(message)}", err=True)
 
 
 class RiskCliGroup(click.Group):
@@ -87,11 +80,52 @@ def cli(debug: bool) -> None:
     """
 
 
+
+# -- options more than one command shares: each defined once --------------------------------
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def questionnaire_option(help: str, dest: str = "questionnaire", metavar: str = "ID|FILE",
+                         multiple: bool = False) -> Decorator:
+    return click.option("-q", "--questionnaire", dest, metavar=metavar, multiple=multiple, help=help)
+
+
+def force_option(help: str) -> Decorator:
+    return click.option("--force", is_flag=True, help=help)
+
+
+def fail_on_option(help: str) -> Decorator:
+    return click.option("--fail-on", metavar="RATING", help=help)
+
+
+def quiet_option(help: str) -> Decorator:
+    return click.option("--quiet", is_flag=True, help=help)
+
+
+def format_option(formats: Formats[Any]) -> Decorator:
+    """--format, offering exactly the formats the command's view renders (see output.formats)."""
+    return click.option("--format", "fmt", type=click.Choice(formats.names), default=formats.default,
+                        show_default=True, help=formats.help())
+
+
+def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None, fmt: str = "") -> None:
+    """Print `result` in the format chosen, then its closing lines; exit with its code."""
+    if formats is not None:
+        text = formats.render(fmt, result)
+        if text:
+            console.out(text)
+    for line in getattr(result, "closing", ()):
+        console.info(line)
+    code = int(result.exit_code)
+    if code != ExitCode.OK:
+        sys.exit(code)
+
+
 @cli.command()
-@click.option("-q", "--questionnaire", "questionnaire", metavar="ID|FILE",
-              help="A bundled questionnaire id (optionally ID@VERSION) or a questionnaire YAML file. "
-                   "Default: the one the answers file names (for a new interview in a terminal, its newest "
-                   "bundled version), else uk-public-sector-ai.")
+@questionnaire_option("A bundled questionnaire id (optionally ID@VERSION) or a questionnaire YAML file. "
+                      "Default: the one the answers file names (for a new interview in a terminal, its newest "
+                      "bundled version), else uk-public-sector-ai.")
 @click.option("--answers", "answers_path", metavar="FILE",
               help="An answers file. With --no-input (or no terminal) it is scored as it is; "
                    "in a terminal its answers are the defaults for re-assessing.")
@@ -100,11 +134,9 @@ def cli(debug: bool) -> None:
               help="Where to save answers after every question (default: risk-answers.yaml, or the --resume file).")
 @click.option("--no-input", is_flag=True, help="Never prompt; score the answers file as it is.")
 @click.option("-o", "--output", metavar="FILE.xlsx", help="Write the Excel risk register here.")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a summary for people; json: the full result on stdout for pipelines.")
-@click.option("--fail-on", metavar="RATING",
-              help="Exit with code 1 if any residual risk is rated RATING or worse (e.g. high, extreme).")
+@force_option("Replace an existing output file.")
+@format_option(register_view.FORMATS)
+@fail_on_option("Exit with code 1 if any residual risk is rated RATING or worse (e.g. high, extreme).")
 @click.option("--previous", "previous_path", metavar="REGISTER.xlsx",
               help="The use case's previous register: people's edits (owners, treatment, dates, status, notes) "
                    "carry over by risk and action id, and each risk is marked new, changed, unchanged or no "
@@ -119,7 +151,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     stdin is not a terminal) it checks every answer, reports all problems at once, then
     scores and writes.
 
-    \b
+    
     Examples:
       risk-cli assess
       risk-cli assess --resume risk-answers.yaml
@@ -128,53 +160,12 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
       risk-cli assess --answers answers.yaml --no-input --format json --fail-on extreme
       risk-cli assess --answers new.yaml --previous old-register.xlsx -o new-register.xlsx
     """
-    from risk_cli import assessment
-    from risk_cli.fileio import check_writable
+    from risk_cli.workflows import assess as assess_flow
 
-    out_path = Path(output) if output else None
-    if out_path is not None:
-        check_writable(out_path, force)
-    if answers_path and resume_path:
-        raise RiskCliError("give either --answers or --resume, not both")
-    previous = assessment.read_previous(previous_path) if previous_path else None
-    interactive = not no_input and assessment.stdin_is_terminal()
-    if not interactive:
-        source = answers_path or resume_path
-        if not source:
-            raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
-        outcome = assessment.from_file(questionnaire, source)
-    else:
-        defaults_path = answers_path or (previous_path if not resume_path else None)
-        outcome = assessment.interactive(questionnaire, defaults_path, resume_path, save_path, click.echo, previous)
-        if out_path is None:
-            out_path = assessment.default_register_path(outcome.register)
-    if previous is not None:
-        assessment.compare_previous(outcome, previous)
-    for problem in outcome.warnings:
-        warn(str(problem))
-    register = outcome.register
-    threshold = assessment.rating_id(register.questionnaire, fail_on) if fail_on else None
-    if out_path is not None:
-        assessment.write_register(register, out_path, force, outcome.carry)
-        info(f"Risk register written to {out_path}")
-    if outcome.carry is not None:
-        info(outcome.carry.summary_line())
-    if fmt == "json":
-        from risk_cli.report import to_dict
-
-        data = to_dict(register)
-        if outcome.carry is not None:
-            data["previous"] = outcome.carry.to_dict()
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        from risk_cli.report import summary_text
-
-        click.echo(summary_text(register))
-    if threshold:
-        hits = assessment.reaches(register, threshold)
-        if hits:
-            info(f"--fail-on {fail_on}: {len(hits)} residual risk(s) at or above it: {', '.join(hits)}")
-            sys.exit(int(ExitCode.FAIL_ON))
+    console = Console()
+    options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
+                                  fail_on, previous_path)
+    finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
 @cli.command()
@@ -185,54 +176,31 @@ def validate(files: tuple[str, ...]) -> None:
     Each problem is one line: file, line and column, the path inside the file
     (such as sections[2].questions[4].choices[1]) and what is wrong.
 
-    \b
+    
     Examples:
       risk-cli validate questionnaires/uk-public-sector-ai.yaml
       risk-cli validate drafts/*.yaml
     """
-    from risk_cli.catalogue import loader
+    from risk_cli.workflows import questionnaires
 
-    failed = False
-    for name in files:
-        errors, warnings = loader.validate(name)
-        for w in warnings:
-            warn(str(w))
-        for e in errors:
-            error(str(e))
-        if errors:
-            failed = True
-            click.echo(f"{name}: {len(errors)} problem(s)")
-        else:
-            click.echo(f"{name}: valid")
-    if failed:
-        sys.exit(int(ExitCode.BAD_INPUT))
+    console = Console()
+    finish(questionnaires.validate(files, console), console)
 
 
 @cli.command("questionnaires")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(questionnaires_view.FORMATS)
 def list_questionnaires(fmt: str) -> None:
     """List the questionnaires bundled with risk-cli.
 
-    \b
+    
     Examples:
       risk-cli questionnaires
       risk-cli questionnaires --format json
     """
-    from risk_cli.catalogue import bundled
-    from risk_cli.catalogue import loader
+    from risk_cli.workflows import questionnaires
 
-    rows = []
-    for entry in bundled.catalogue():
-        qn = loader.load(entry.path)
-        rows.append({"id": qn.id, "version": qn.version, "title": qn.title, "questions": len(qn.questions),
-                     "risks": len(qn.risks), "sha256": qn.sha256})
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-        return
-    from tabulate import tabulate
-
-    click.echo(tabulate([[r["id"], r["version"], r["title"], r["questions"], r["risks"]] for r in rows],
-                        headers=["Id", "Version", "Title", "Questions", "Risks"]))
+    console = Console()
+    console.out(questionnaires_view.FORMATS.render(fmt, questionnaires.listing()))
 
 
 BATCH_EPILOG = """\b
@@ -246,20 +214,18 @@ When inputs are bad and --fail-on is also reached, the exit code is 3: the resul
 incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails either way)."""
 
 
+
 @cli.command(epilog=BATCH_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
               help="Folder for the registers and batch-summary.xlsx (created if missing).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes to run in parallel. Default: the number of cores.")
-@click.option("-q", "--questionnaire", "questionnaire", metavar="ID|FILE",
-              help="Assess every input with this questionnaire. Default: the one each input names.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a closing summary for people; json: one JSON object per input (JSON lines) on stdout.")
-@click.option("--fail-on", metavar="RATING",
-              help="Exit with code 1 if any register has a residual risk rated RATING or worse.")
-@click.option("--force", is_flag=True, help="Replace registers and the summary already in OUTDIR.")
-@click.option("--quiet", is_flag=True, help="No progress bar and no closing summary; problems are still reported.")
+@questionnaire_option("Assess every input with this questionnaire. Default: the one each input names.")
+@format_option(batch_view.FORMATS)
+@fail_on_option("Exit with code 1 if any register has a residual risk rated RATING or worse.")
+@force_option("Replace registers and the summary already in OUTDIR.")
+@quiet_option("No progress bar and no closing summary; problems are still reported.")
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
           fail_on: Optional[str], force: bool, quiet: bool) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
@@ -272,69 +238,25 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
     reported and skipped; the rest are still assessed. Nothing in OUTDIR is replaced
     without --force, and every clash is reported before any work starts.
 
-    \b
+    
     Examples:
       risk-cli batch assessments/ -o registers/
       risk-cli batch a.yaml b.yaml filled-template.xlsx -o out/ --jobs 2
       risk-cli batch assessments/ -o out/ --format json --quiet > summary.jsonl
       risk-cli batch assessments/ -o out/ --fail-on extreme --force
     """
-    from risk_cli import batch as batch_mod
+    from risk_cli.workflows import batch as batch_flow
 
-    options = batch_mod.Options(questionnaire=questionnaire, force=force, fail_on=fail_on)
-    plan = batch_mod.prepare(inputs, outdir, options)
-    done = [0]
-
-    def count(_result: Any) -> None:
-        done[0] += 1
-
-    try:
-        if not quiet and _stderr_is_terminal():
-            with click.progressbar(length=plan.total, label="Assessing", file=sys.stderr, show_pos=True,
-                                   show_eta=True) as bar:
-                results = batch_mod.run_batch(plan, jobs, on_result=lambda r: (count(r), bar.update(1)))
-        else:
-            results = batch_mod.run_batch(plan, jobs, on_result=count)
-    except KeyboardInterrupt:
-        click.echo(f"\ninterrupted after {done[0]} of {plan.total} input(s); the registers in {plan.outdir} "
-                   f"are complete files; no summary was written", err=True)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    bad = [r for r in results if not r.ok]
-    for r in bad:
-        error(r.reason)
-    hits = [r for r in results if r.fail_on_hits]
-    if fmt == "json":
-        for r in results:
-            click.echo(json.dumps(r.to_json(), ensure_ascii=False))
-    elif not quiet:
-        click.echo(f"Assessed {len(results) - len(bad)} of {len(results)} input(s); {len(bad)} bad.")
-        tiers = batch_mod.tier_counts(results)
-        if tiers:
-            click.echo("Tiers: " + ", ".join(f"{label}: {n}" for label, n in tiers))
-        click.echo(f"Registers in {plan.outdir}; summary in {plan.summary_path}")
-    if fail_on and hits:
-        info(f"--fail-on {fail_on}: {len(hits)} input(s) have a residual risk at or above it: "
-             + ", ".join(f"{r.file} ({', '.join(r.fail_on_hits)})" for r in hits[:10])
-             + (f" and {len(hits) - 10} more" if len(hits) > 10 else ""))
-    if bad:
-        sys.exit(int(ExitCode.SOME_INPUTS_BAD))
-    if fail_on and hits:
-        sys.exit(int(ExitCode.FAIL_ON))
-
-
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
+    console = Console()
+    options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on)
+    finish(batch_flow.run(inputs, outdir, options, jobs, quiet, console), console, batch_view.FORMATS, fmt)
 
 
 @cli.command()
-@click.option("-q", "--questionnaire", "questionnaire", metavar="ID|FILE",
-              help="A bundled questionnaire id (optionally ID@VERSION) or a questionnaire YAML file. "
-                   "Default: uk-public-sector-ai.")
+@questionnaire_option("A bundled questionnaire id (optionally ID@VERSION) or a questionnaire YAML file. "
+                      "Default: uk-public-sector-ai.")
 @click.option("-o", "--output", required=True, metavar="FILE.xlsx", help="Where to write the template.")
-@click.option("--force", is_flag=True, help="Replace an existing file.")
+@force_option("Replace an existing file.")
 def template(questionnaire: Optional[str], output: str, force: bool) -> None:
     """Write a questionnaire as an Excel workbook a team can fill in without risk-cli.
 
@@ -344,21 +266,15 @@ def template(questionnaire: Optional[str], output: str, force: bool) -> None:
     protected; hidden metadata records the questionnaire version so `risk-cli import` can
     read the answers back exactly and check every one.
 
-    \b
+    
     Examples:
       risk-cli template -o questionnaire.xlsx
       risk-cli template -q uk-public-sector-ai@1.0.0 -o questionnaire-1.0.0.xlsx
       risk-cli template -q my-questionnaire.yaml -o my-questionnaire.xlsx --force
     """
-    from risk_cli.writers import template as template_xlsx
-    from risk_cli.catalogue import bundled
-    from risk_cli.fileio import check_writable
+    from risk_cli.workflows import questionnaires
 
-    out = Path(output)
-    check_writable(out, force)
-    qn = bundled.resolve(questionnaire)
-    template_xlsx.write(qn, out, force=force)
-    info(f"Template written to {out} ({qn.label}: {len(qn.questions)} questions in {len(qn.sections)} sections)")
+    questionnaires.write_template(questionnaire, output, force, Console())
 
 
 IMPORT_EPILOG = """\b
@@ -371,17 +287,16 @@ Exit codes:
       the good inputs are imported (unless --dry-run)"""
 
 
+
 @cli.command("import", epilog=IMPORT_EPILOG)
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-o", "--output", "outdir", default=".", show_default=True, metavar="DIR",
               help="Folder for the answers files and registers (created if missing).")
-@click.option("-q", "--questionnaire", "questionnaire", metavar="ID|FILE",
-              help="Check every input against this questionnaire. Default: templates use the newest bundled "
-                   "version of their questionnaire; answers files and registers the version they name.")
+@questionnaire_option("Check every input against this questionnaire. Default: templates use the newest bundled "
+                      "version of their questionnaire; answers files and registers the version they name.")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
-@click.option("--force", is_flag=True, help="Replace answers files and registers already in DIR.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a line per input for people; json: the full report on stdout.")
+@force_option("Replace answers files and registers already in DIR.")
+@format_option(import_view.FORMATS)
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
             fmt: str) -> None:
     """Import filled questionnaire templates, answers files and registers.
@@ -393,31 +308,20 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
     template made for an older questionnaire version is matched by question id and each
     answer that no longer maps is reported. A folder is searched for .yaml and .xlsx files.
 
-    \b
+    
     Examples:
       risk-cli import team-a.xlsx
       risk-cli import returns/ -o imported/ --dry-run
       risk-cli import team-a.xlsx team-b.xlsx -q questionnaire.yaml -o imported/
       risk-cli import returns/ -o imported/ --force --format json
     """
-    from risk_cli import importing
+    from pathlib import Path
 
-    report = importing.run(list(files), Path(outdir), questionnaire, dry_run=dry_run, force=force)
-    for item in report.items:
-        for problem in item.errors:
-            error(str(problem))
-        for problem in item.warnings:
-            warn(str(problem))
-    for problem in report.problems:
-        error(str(problem))
-    if fmt == "json":
-        click.echo(json.dumps(importing.to_dict(report), indent=2, ensure_ascii=False))
-    else:
-        for item in report.items:
-            click.echo(importing.item_line(item, report))
-        click.echo(importing.closing_line(report))
-    if report.exit_code != ExitCode.OK:
-        sys.exit(int(report.exit_code))
+    from risk_cli.workflows import importing
+
+    console = Console()
+    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console)
+    finish(report, console, import_view.FORMATS, fmt)
 
 
 PORTFOLIO_EPILOG = """\b
@@ -429,18 +333,18 @@ Exit codes:
       written from the rest (and lists them on its Inputs sheet)"""
 
 
+
 @cli.command(epilog=PORTFOLIO_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", metavar="FILE.xlsx", help="Write the portfolio workbook here.")
-@click.option("-q", "--questionnaire", "questionnaires", multiple=True, metavar="FILE",
-              help="A questionnaire file some inputs were answered against, when it is not bundled (repeatable).")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a summary for people; json: the full figures on stdout for pipelines.")
+@questionnaire_option("A questionnaire file some inputs were answered against, when it is not bundled (repeatable).",
+                      dest="questionnaires", metavar="FILE", multiple=True)
+@force_option("Replace an existing output file.")
+@format_option(portfolio_view.FORMATS)
 @click.option("--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input is bad, instead of skipping it.")
 @click.option("--escalate-tier", type=click.IntRange(min=1), metavar="N",
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option("No progress bar.")
 def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tuple[str, ...], force: bool, fmt: str,
               strict: bool, escalate_tier: Optional[int], quiet: bool) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
@@ -453,54 +357,20 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
     Overview, All risks (a tidy table for pivots), Heat maps, Barriers (beside the
     NAO's 2023 survey), Escalations, Inputs and About.
 
-    \b
+    
     Examples:
       risk-cli portfolio registers/ -o portfolio.xlsx
       risk-cli portfolio registers/ answers/*.yaml -o portfolio.xlsx --force
       risk-cli portfolio registers/ --format json > portfolio.json
       risk-cli portfolio returns/ -o portfolio.xlsx --strict
     """
-    from risk_cli.model import portfolio as portfolio_mod
-    from risk_cli import portfolio_inputs
-    from risk_cli.fileio import check_writable
+    from risk_cli.workflows import portfolio as portfolio_flow
 
-    out_path = Path(output) if output else None
-    if out_path is not None:
-        check_writable(out_path, force)
-    library = portfolio_inputs.Library(questionnaires)
-    files, missing = portfolio_inputs.expand(inputs, out_path)
+    console = Console()
     debug = bool(click.get_current_context().find_root().params.get("debug"))
-    if not quiet and fmt == "text" and len(files) > 20 and _stderr_is_terminal():
-        with click.progressbar(length=len(files), label="Reading", file=sys.stderr, show_pos=True) as bar:
-            gathered = portfolio_inputs.gather(files, library, tick=lambda: bar.update(1), debug=debug)
-    else:
-        gathered = portfolio_inputs.gather(files, library, debug=debug)
-    skipped = missing + gathered.skipped
-    for s in skipped:
-        error(s.line() + ("" if strict else " (skipped)"))
-    if strict and skipped:
-        raise RiskCliError(f"--strict: {len(skipped)} bad input(s); nothing written")
-    if not gathered.assessed:
-        raise RiskCliError("no use case could be read from the inputs; nothing written")
-    pf = portfolio_mod.build(gathered.assessed, library.newest(), escalate_tier, tuple(skipped), tuple(gathered.warnings))
-    for w in pf.warnings:
-        warn(str(w))
-    for d in pf.duplicates[:20]:
-        warn(d.line())
-    if len(pf.duplicates) > 20:
-        warn(f"... and {len(pf.duplicates) - 20} more use cases given more than once (all are listed on the "
-             "Inputs sheet and in --format json)")
-    if out_path is not None:
-        from risk_cli.writers import portfolio as portfolio_xlsx
-
-        portfolio_xlsx.write(pf, out_path, force)
-        info(f"Portfolio written to {out_path}")
-    if fmt == "json":
-        click.echo(json.dumps(portfolio_mod.to_dict(pf), indent=2, ensure_ascii=False))
-    else:
-        click.echo(portfolio_mod.summary_text(pf))
-    if skipped:
-        sys.exit(int(ExitCode.SOME_INPUTS_BAD))
+    outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
+                                 progress=not quiet and fmt == "text", debug=debug, console=console)
+    finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 
 def main() -> None:

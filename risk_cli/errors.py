@@ -5,9 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -19,6 +17,23 @@ class ExitCode(enum.IntEnum):
     SOME_INPUTS_BAD = 3  # batch or portfolio: some inputs were bad and skipped
     INTERNAL = 70  # a bug in risk-cli: please report it
     INTERRUPTED = 130  # Ctrl-C
+
+
+def exit_code(*, stopped: bool = False, some_bad: bool = False, fail_on: bool = False) -> ExitCode:
+    """The exit code of a run that finished, decided here for every command.
+
+    `stopped`: the run could not do its job (import: no input could be imported, or a problem with
+    the run itself); `some_bad`: some inputs were bad and skipped, the rest done; `fail_on`: a
+    residual risk reached the --fail-on rating. An incomplete result outranks a --fail-on verdict
+    drawn from it (both are non-zero, so a gate fails either way).
+    """
+    if stopped:
+        return ExitCode.BAD_INPUT
+    if some_bad:
+        return ExitCode.SOME_INPUTS_BAD
+    if fail_on:
+        return ExitCode.FAIL_ON
+    return ExitCode.OK
 
 
 @dataclass(frozen=True)
@@ -104,26 +119,3 @@ class TemplateProblems(InputProblems):
         super().__init__(problems)
         self.answers = answers
         self.bad = bad
-
-
-class Memo:
-    """Work out each key once, remembering a RiskCliError as well as a value.
-
-    Batch and import resolve a questionnaire (or a --fail-on rating) for every input; a
-    thousand inputs naming the same one cost one lookup, and the same error if it fails.
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, tuple[bool, Any]] = {}
-
-    def get(self, key: Any, compute: Callable[[], T]) -> T:
-        if key not in self._seen:
-            try:
-                self._seen[key] = (True, compute())
-            except RiskCliError as exc:
-                self._seen[key] = (False, exc)
-        ok, value = self._seen[key]
-        if not ok:
-            raise value
-        return value
-

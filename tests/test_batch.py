@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
-from risk_cli.batch import register_names
+from risk_cli.workflows.batch import register_names
 
 RATINGS = ["Residual Extreme", "Residual High", "Residual Moderate", "Residual Low"]
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import report, safe_yaml
+from risk_cli import safe_yaml
+from risk_cli.output import register as report
 from risk_cli.catalogue import bundled
 from risk_cli.catalogue import cache
 from risk_cli.catalogue import loader
@@ -26,9 +27,26 @@ SAMPLE = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
 
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch) -> Path:
+    """The disk cache in a folder of the test's own; the in-process layer is off, so every load
+    goes to the disk cache (or the file) as it does in a new process."""
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.ENV, str(folder))
+    monkeypatch.setattr(cache, "remembered", lambda path, label, load: load())
     return folder
+
+
+def test_a_process_parses_a_questionnaire_once_and_again_after_an_edit(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, "off")
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    path = tmp_path / "q.yaml"
+    path.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    first = loader.load(path)
+    refuse_yaml(monkeypatch)
+    assert loader.load(path) is first  # not parsed again
+    monkeypatch.undo()
+    monkeypatch.setenv(cache.ENV, "off")
+    path.write_text(MINI.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.1.1"), encoding="utf-8")
+    assert loader.load(path).version == "0.1.1"  # an edited file is read again
 
 
 def refuse_yaml(monkeypatch, questionnaire: str = "") -> None:
@@ -81,14 +99,14 @@ def test_the_bundled_questionnaire_is_the_same_from_the_cache(cache_dir, monkeyp
 
 
 def test_the_cli_writes_the_same_register_and_summary_from_the_cache(tmp_path, cache_dir, run, monkeypatch):
-    monkeypatch.setattr(bundled, "_LOADED", {})  # no copy kept in this process: each run loads the file
+    monkeypatch.setattr(cache, "_MEMORY", {})  # no copy kept in this process: each run loads the file
     outputs = []
     for i in range(2):
         out = tmp_path / f"r{i}.xlsx"
         result = run("assess", "--answers", SAMPLE, "--no-input", "-o", out)
         assert result.exit_code == 0, result.output
         outputs.append((result.stdout, register_values(out)))
-        bundled._LOADED.clear()
+        cache.forget()
         assert len(entries(cache_dir)) == 1
         refuse_yaml(monkeypatch, BUNDLED.name)  # the second run must hit the cache (answers are still YAML)
     assert outputs[0] == outputs[1]

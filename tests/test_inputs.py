@@ -15,6 +15,7 @@ from risk_cli.readers import inputs
 from risk_cli.readers import xlsx_guard
 from risk_cli.catalogue import bundled
 from risk_cli.catalogue import loader
+from risk_cli.catalogue.versions import Versions
 from tests.conftest import MINI, mini_answers, write_yaml
 from tests.hostile import files as H
 from tests.template_fill import MINI_FILLED, fill, make_template
@@ -216,7 +217,7 @@ def test_a_number_is_checked_against_the_range_of_the_questionnaire_in_use(comma
 def test_read_checked_says_what_kind_of_input_it_could_not_read(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("questionnaire: [\n", encoding="utf-8")
-    checked = inputs.read_checked(bad, inputs.Questionnaires(str(MINI)))
+    checked = inputs.read_checked(bad, Versions(str(MINI)))
     assert checked.kind == "answers" and not checked.ok and checked.answers is None
 
 

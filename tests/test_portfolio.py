@@ -299,22 +299,22 @@ def test_escalations_in_the_same_order_in_the_workbook_and_the_terminal(tmp_path
 
 def test_library_uses_the_bundled_questionnaire_parsed_once(tmp_path, monkeypatch):
     """A bundled questionnaire is parsed once (by the catalogue); a missing version is looked up once."""
-    from risk_cli import portfolio_inputs
     from risk_cli.catalogue import bundled
+    from risk_cli.catalogue.versions import Versions
     from risk_cli.errors import RiskCliError
 
     shelf = tmp_path / "questionnaires"
     shelf.mkdir()
     (shelf / "mini.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(bundled, "bundled_dir", lambda: shelf)
-    library = portfolio_inputs.Library()
-    qn = library.get("mini", "0.1.0")
+    library = Versions.library()
+    qn = library.exact("mini", "0.1.0")
     assert qn is bundled.load_bundled(shelf / "mini.yaml")
-    assert library.get("mini", "0.1.0") is qn
+    assert library.exact("mini", "0.1.0") is qn
     with pytest.raises(RiskCliError) as first:
-        library.get("mini", "0.0.1")
+        library.exact("mini", "0.0.1")
     assert str(first.value) == ("answered against questionnaire mini 0.0.1, which is not available "
                                 "(versions here: mini 0.1.0); give its file with -q FILE")
     with pytest.raises(RiskCliError) as again:
-        library.get("mini", "0.0.1")
+        library.exact("mini", "0.0.1")
     assert again.value is first.value

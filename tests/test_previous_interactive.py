@@ -3,7 +3,7 @@
 In a terminal the previous register's answers are the defaults of every question, and once
 the questions are answered people's edits to the old register carry over by risk and action id.
 The CLI runs in-process (the `run` fixture) with its keys sent through prompt_toolkit's pipe
-input (`drive`, from test_prompting). `assessment.stdin_is_terminal` is the one place the CLI
+input (`drive`, from test_prompting). `workflows.assess.stdin_is_terminal` is the one place the CLI
 asks whether it is in a terminal; under CliRunner stdin is never a terminal, so the tests say
 it is. Everything else is real: the questionary widgets, the register written and read back.
 
@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import assessment
+from risk_cli.workflows import assess as assessment
 from risk_cli.readers.inputs import load as load_input
 from risk_cli.writers.register_layout import ACTIONS, CHANGE, REGISTER
 from tests.conftest import MINI, mini_answers, write_yaml
@@ -273,7 +273,7 @@ def test_register_of_another_questionnaire_is_refused_before_any_question(workdi
 def test_without_q_the_interview_uses_the_newest_bundled_version(workdir, run, monkeypatch):
     """A yearly re-assessment in a terminal asks today's questions: with no -q, last time's
     answers (here a register of mini 0.1.0) are the defaults for the newest bundled version."""
-    from risk_cli.catalogue import bundled
+    from risk_cli.catalogue import bundled, cache
 
     shelf = workdir / "shelf"
     shelf.mkdir()
@@ -283,7 +283,7 @@ def test_without_q_the_interview_uses_the_newest_bundled_version(workdir, run, m
                                                                           "{id: beta, label: Beta}")
     (shelf / "mini-0.2.0.yaml").write_text(newer, encoding="utf-8")
     monkeypatch.setattr(bundled, "bundled_dir", lambda: shelf)
-    monkeypatch.setattr(bundled, "_LOADED", {})
+    monkeypatch.setattr(cache, "_MEMORY", {})
     old = old_register(workdir, run, old_answers())
     result = drive(ENTER * 12, lambda: run("assess", "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml"))
     assert result.exit_code == 0, result.output

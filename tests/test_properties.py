@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from risk_cli.model import answers as answers_mod
-from risk_cli import report
+from risk_cli.output import register as report
 from risk_cli.catalogue import bundled
 from risk_cli.catalogue import loader
 from risk_cli.model import scoring

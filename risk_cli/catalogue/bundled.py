@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from risk_cli.errors import RiskCliError
-from risk_cli.model.questionnaire import Questionnaire
+from risk_cli.model.questionnaire import Questionnaire, version_key
 
 DEFAULT_ID = "uk-public-sector-ai"
 
@@ -31,20 +31,11 @@ class Entry:
     path: Path
 
 
-_LOADED: dict[tuple[str, int, int], Questionnaire] = {}
-
-
 def load_bundled(path: Path) -> Questionnaire:
-    """A bundled questionnaire, parsed once per process: finding one by id reads them all,
-    and a batch resolves the same one for every input. Keyed by size and modification time,
-    so an edited file is read again."""
+    """A bundled questionnaire (parsed once per process: see catalogue.cache)."""
     from risk_cli.catalogue import loader
 
-    st = path.stat()
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    if key not in _LOADED:
-        _LOADED[key] = loader.load(path, label=f"bundled questionnaire {path.name}")
-    return _LOADED[key]
+    return loader.load(path, label=f"bundled questionnaire {path.name}")
 
 
 def catalogue() -> list[Entry]:
@@ -53,11 +44,7 @@ def catalogue() -> list[Entry]:
     for path in sorted(bundled_dir().glob("*.yaml")):
         qn = load_bundled(path)
         out.append(Entry(qn.id, qn.version, qn.title, path))
-    return sorted(out, key=lambda e: (e.id, _version_key(e.version)))
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split(".") if p.isdigit())
+    return sorted(out, key=lambda e: (e.id, version_key(e.version)))
 
 
 class NotBundled(RiskCliError):

@@ -1,4 +1,11 @@
-"""An on-disk cache of parsed questionnaires, so a run need not re-read thousands of lines of YAML.
+"""The one cache of parsed questionnaires: in this process (`remembered`), and on disk across runs
+(`lookup` and `store`), so a run need not re-read thousands of lines of YAML.
+
+In this process: a questionnaire file is parsed once however many inputs use it (a batch resolves
+the same one for every input; finding one by id reads every bundled file). Keyed by the file's
+path, modification time and size, so an edited file is read again.
+
+On disk:
 
 Why: reading the bundled questionnaire with the hardened YAML reader is the largest cost of one
 assessment that a plain script does not pay, and the file only changes when it is edited or the
@@ -11,7 +18,7 @@ Only a questionnaire that loaded with no errors is stored. The cache is an optim
 nothing more: a missing, unreadable, corrupt or foreign cache file is ignored (and replaced), and
 a cache folder that cannot be written is ignored, so it never fails a run or changes its output.
 
-Where: `$RISK_CLI_CACHE_DIR`, else `$XDG_CACHE_HOME/risk-cli`, else `~/.cache/risk-cli`;
+Where (on disk): `$RISK_CLI_CACHE_DIR`, else `$XDG_CACHE_HOME/risk-cli`, else `~/.cache/risk-cli`;
 `RISK_CLI_CACHE_DIR=off` turns it off. Deleting the folder at any time is safe.
 """
 
@@ -22,7 +29,7 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from risk_cli import __version__
 
@@ -34,6 +41,29 @@ REVISION = 1
 MAX_ENTRIES = 32  # oldest entries beyond this are removed when a new one is written
 MAX_BYTES = 50_000_000  # a larger file is not one this tool wrote from a questionnaire it accepts
 PREFIX, SUFFIX = "questionnaire-", ".json"
+
+if TYPE_CHECKING:
+    from risk_cli.model.questionnaire import Questionnaire
+
+_MEMORY: dict[tuple[str, int, int, str], "Questionnaire"] = {}
+
+
+def remembered(path: Path | str, label: str, load: Callable[[], "Questionnaire"]) -> "Questionnaire":
+    """The questionnaire parsed from `path` earlier in this process, else `load()` (kept when it
+    succeeds). A file that cannot be looked at is simply loaded, so `load` reports what is wrong."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return load()
+    key = (os.path.abspath(path), st.st_mtime_ns, st.st_size, label)
+    if key not in _MEMORY:
+        _MEMORY[key] = load()
+    return _MEMORY[key]
+
+
+def forget() -> None:
+    """Drop what this process remembers (the disk cache is untouched)."""
+    _MEMORY.clear()
 
 
 def directory() -> Optional[Path]:

@@ -50,11 +50,18 @@ def content_hash(data: Any, canonical: Optional[str] = None) -> str:
 
 
 def load(path: Path | str, label: str | None = None) -> Questionnaire:
-    """A checked questionnaire; its parsed data comes from the cache when these exact bytes
-    loaded cleanly before (see risk_cli.catalogue.cache), and is checked again here either way."""
+    """A checked questionnaire, parsed once per process (see risk_cli.catalogue.cache); its parsed
+    data comes from the disk cache when these exact bytes loaded cleanly before, and is checked
+    again here either way."""
     from risk_cli.catalogue import cache
 
     name = label or str(path)
+    return cache.remembered(path, name, lambda: _load(path, name))
+
+
+def _load(path: Path | str, name: str) -> Questionnaire:
+    from risk_cli.catalogue import cache
+
     raw = safe_yaml.read_bytes(path, name)
     data = cache.lookup(raw, FORMAT)
     if data is not None:

@@ -313,3 +313,8 @@ class Questionnaire:
     @property
     def label(self) -> str:
         return f"{self.id} {self.version}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A questionnaire version as numbers, for ordering ("1.10.0" after "1.9.0")."""
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))

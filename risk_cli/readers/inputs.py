@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from risk_cli.model import answers as answers_mod
 from risk_cli import safe_yaml
 from risk_cli.model.answers import Answers
-from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError, TemplateProblems
+from risk_cli.errors import InputProblems, Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.writers.register_layout import DATA
+
+if TYPE_CHECKING:
+    from risk_cli.catalogue.versions import Versions
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -159,50 +162,7 @@ def data_answers(name: str, values: Iterable[Any]) -> Answers:
     return answers_mod.from_document(doc)
 
 
-# -- which questionnaire, and checking ----------------------------------------------------------
-
-class Questionnaires:
-    """Which questionnaire each input is checked against, each worked out once however many
-    inputs name it (a batch of a thousand costs one lookup, or the same error).
-
-    -q (`name`) if given: a bundled id or a file the user named. Otherwise the input's own
-    questionnaire, by id only (never as a path: see bundled.by_id): a template is mapped onto
-    the newest bundled version, because teams fill in templates long after they are sent
-    out; answers files and registers are checked against exactly the version they name.
-    """
-
-    def __init__(self, name: Optional[str] = None) -> None:
-        self.name = name
-        self._memo = Memo()
-
-    def named(self) -> Questionnaire:
-        """The -q questionnaire; RiskCliError (a usage error) if it cannot be loaded."""
-        from risk_cli.catalogue import bundled
-
-        return self._memo.get(("named", self.name), lambda: bundled.resolve(self.name))
-
-    def for_answers(self, raw: Optional[Answers], template: bool = False) -> Questionnaire:
-        from risk_cli.catalogue import bundled
-
-        if self.name:
-            return self.named()
-        qid = raw.questionnaire_id if raw is not None and raw.questionnaire_id else bundled.DEFAULT_ID
-        if not template:
-            version = raw.questionnaire_version if raw is not None else ""
-            return self._memo.get(("exact", qid, version), lambda: bundled.by_id(qid, version or None))
-
-        def newest() -> Questionnaire:
-            try:
-                return bundled.by_id(qid)
-            except bundled.NotBundled:
-                raise RiskCliError(f"the template is for questionnaire '{qid}', which is not bundled with risk-cli; "
-                                   "give its YAML file with -q FILE") from None
-
-        return self._memo.get(("newest", qid), newest)
-
-    def for_template(self, raw: Answers) -> Questionnaire:
-        return self.for_answers(raw, template=True)
-
+# -- checking against the questionnaire chosen (see catalogue.versions) ----------------------------
 
 @dataclass
 class Checked:
@@ -221,7 +181,7 @@ class Checked:
         return not self.errors
 
 
-def read_checked(path: Path | str, questionnaires: Questionnaires) -> Checked:
+def read_checked(path: Path | str, versions: "Versions") -> Checked:
     """Read one input and check it; every problem is collected in the result, never raised.
 
     A template with bad cells is also checked for what else is wrong (missing answers...), so
@@ -234,13 +194,13 @@ def read_checked(path: Path | str, questionnaires: Questionnaires) -> Checked:
     except TemplateProblems as exc:
         from risk_cli.readers import template as template_import
 
-        exc = template_import.with_checks(exc, questionnaires.for_template, str(p))
+        exc = template_import.with_checks(exc, lambda raw: versions.for_input(raw, "template"), str(p))
         return Checked(p, "template", errors=list(exc.problems))
     except InputProblems as exc:
         return Checked(p, "answers" if p.suffix.lower() in YAML_SUFFIXES else "", errors=list(exc.problems))
     except RiskCliError as exc:
         return Checked(p, errors=[Problem(str(p), line) for line in exc.lines()])
-    return check_loaded(loaded, questionnaires)
+    return check_loaded(loaded, versions)
 
 
 def check_answers(qn: Questionnaire, raw: Answers, file: str,
@@ -253,22 +213,30 @@ def check_answers(qn: Questionnaire, raw: Answers, file: str,
     return raw.checked(qn, file, complete=complete)
 
 
-def check_loaded(loaded: Loaded, questionnaires: Questionnaires) -> Checked:
-    """Check answers already read against their questionnaire (see `Questionnaires`): a
+def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -> tuple[Answers, list[Problem]]:
+    """Validate answers from any input (see `check_answers`): the clean answers and any warnings,
+    or InputProblems with every problem at once."""
+    clean, errors, warnings = check_answers(qn, raw, file, complete=complete)
+    if errors:
+        raise InputProblems(errors)
+    return clean, warnings
+
+
+def check_loaded(loaded: Loaded, versions: "Versions") -> Checked:
+    """Check answers already read against their questionnaire (see catalogue.versions): a
     template's problems at their cells, with its warnings (a blank Date completed...)."""
     file = str(loaded.path)
     raw = loaded.answers
-    template = loaded.kind == "template"
     out = Checked(loaded.path, loaded.kind, raw)
     try:
-        qn = questionnaires.for_answers(raw, template=template)
+        qn = versions.for_input(raw, loaded.kind)
     except InputProblems as exc:
-        if questionnaires.name:
+        if versions.name:
             raise
         out.errors.extend(exc.problems)
         return out
     except RiskCliError as exc:
-        if questionnaires.name:  # the -q option's problem, not the file's
+        if versions.name:  # the -q option's problem, not the file's
             raise
         out.errors.extend(Problem(file, line, where="questionnaire") for line in exc.lines())
         return out

@@ -275,8 +275,8 @@ def check_comparable(previous: Previous, questionnaire_id: str) -> None:
 
 def rescore(previous: Previous, register: Register) -> tuple[Register, list[Problem]]:
     """The previous assessment, recomputed from its answers (its spreadsheet scores are never read)."""
-    from risk_cli.catalogue import bundled
-    from risk_cli.assessment import checked
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.readers.inputs import checked
     from risk_cli.errors import RiskCliError
     from risk_cli.model.scoring import assess
 
@@ -290,7 +290,7 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
         warnings.append(Problem(name, f"was assessed against {previous.questionnaire}; this assessment uses {qn.label}: "
                                       "a risk's score can change with the questionnaire as well as with the answers"))
         try:
-            old_qn = bundled.by_id(qn.id, old.questionnaire_version)
+            old_qn = Versions().exact(qn.id, old.questionnaire_version)  # as it was scored
         except RiskCliError:
             old_qn = None
     where = f"{name} [{DATA_SHEET}]"

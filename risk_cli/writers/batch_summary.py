@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
-    from risk_cli.batch import Plan, Result
+    from risk_cli.workflows.batch import Plan, Result
 
 def rating_columns(results: Sequence[Result]) -> list[tuple[str, str, str]]:
     """Every rating any register used, worst first, in the order first met (input order)."""

@@ -147,7 +147,7 @@ def test_a_bug_is_one_line_exit_70_and_debug_shows_where(tmp_path, monkeypatch):
         raise RuntimeError("a bug for the test")
 
     monkeypatch.setattr(scoring, "assess", broken)
-    monkeypatch.setattr("risk_cli.assessment.assess", broken)
+    monkeypatch.setattr("risk_cli.workflows.assess.assess", broken)
     result, _ = invoke("assess", "-q", MINI, "--answers", good, "--no-input")
     assert result.exit_code == 70
     assert result.stderr.splitlines() == ["internal error: RuntimeError: a bug for the test (run with --debug for the "

@@ -17,9 +17,12 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
+if TYPE_CHECKING:
+    from risk_cli.output.console import Console
+
+from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
 
 SUMMARY_XLSX = "batch-summary.xlsx"
 REGISTER_SUFFIX = "-register.xlsx"
@@ -83,21 +86,6 @@ class Result:
         if not more:
             return self.problems[0]
         return f"{self.problems[0]} (and {more} more; all are on the Problems sheet of {SUMMARY_XLSX})"
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON line for this input: stable keys, rating ids rather than labels."""
-        return {
-            "file": self.file, "status": self.status, "kind": self.kind, "problems": list(self.problems),
-            "warnings": list(self.warnings), "register": self.register or None,
-            "questionnaire": self.questionnaire or None, "use_case": self.use_case, "organisation": self.organisation,
-            "tier": None if self.tier_level is None else {"level": self.tier_level, "label": self.tier},
-            "residual_counts": {r[0]: n for r, n in zip(self.ratings, self.residual)},
-            "risks": self.risks,
-            "worst": None if self.worst_score is None else
-            {"id": self.worst_id, "score": self.worst_score, "rating": self.worst_rating},
-            "appetite_breaches": len(self.breaches), "breach_ids": list(self.breaches),
-            "fail_on_hits": list(self.fail_on_hits),
-        }
 
 
 @dataclass
@@ -178,12 +166,12 @@ def _check_options(options: Options) -> None:
     """A -q that does not load, or a --fail-on that is not one of its ratings, is a usage error."""
     if options.questionnaire is None:
         return
-    from risk_cli import assessment
-    from risk_cli.catalogue import bundled
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.workflows.fail_on import rating_id
 
-    qn = bundled.resolve(options.questionnaire)
+    qn = Versions(options.questionnaire).named()
     if options.fail_on:
-        assessment.rating_id(qn, options.fail_on)
+        rating_id(qn, options.fail_on)
 
 
 def register_names(files: Sequence[Path]) -> list[str]:
@@ -238,33 +226,32 @@ def _base(path: Path) -> str:
 # -- the work, in a worker process or in this one -------------------------------------------
 
 class Worker:
-    """Assesses inputs one at a time, loading each questionnaire (and --fail-on rating) once."""
+    """Assesses inputs one at a time, choosing each one's questionnaire (see catalogue.versions)."""
 
     def __init__(self, options: Options) -> None:
-        from risk_cli.readers import inputs
+        from risk_cli.catalogue.versions import Versions
 
         self.options = options
-        self.questionnaires = inputs.Questionnaires(options.questionnaire)
-        self._ratings = Memo()
+        self.versions = Versions(options.questionnaire)
 
     def fail_on(self, qn: Any) -> Optional[str]:
         """The --fail-on rating id for this questionnaire (ratings can differ between them)."""
         if not self.options.fail_on:
             return None
-        from risk_cli import assessment
+        from risk_cli.workflows.fail_on import rating_id
 
-        return self._ratings.get((qn.id, qn.version), lambda: assessment.rating_id(qn, self.options.fail_on))
+        return rating_id(qn, self.options.fail_on)
 
     def process(self, task: Task) -> Result:
         """Read, check, score and write one input. Never raises for a bad input."""
-        from risk_cli import assessment
-        from risk_cli.readers import inputs
-        from risk_cli.writers import register as register_xlsx
         from risk_cli.model import scoring
+        from risk_cli.readers import inputs
+        from risk_cli.workflows.fail_on import reaches
+        from risk_cli.writers import register as register_xlsx
 
         kind = ""
         try:
-            checked = inputs.read_checked(task.source, self.questionnaires)
+            checked = inputs.read_checked(task.source, self.versions)
             kind = checked.kind
             if checked.errors:
                 return Result(task.index, task.source, "bad", kind,
@@ -272,7 +259,7 @@ class Worker:
             qn = checked.questionnaire
             register = scoring.assess(qn, checked.answers)
             threshold = self.fail_on(qn)
-            hits = tuple(assessment.reaches(register, threshold)) if threshold else ()
+            hits = tuple(reaches(register, threshold)) if threshold else ()
             register_xlsx.write(register, Path(task.output), force=self.options.force)
         except RiskCliError as exc:
             return Result(task.index, task.source, "bad", kind, problems=_lines(task.source, exc.lines()))
@@ -405,13 +392,59 @@ def _context() -> Any:
     return multiprocessing.get_context()
 
 
-def tier_counts(results: Sequence[Result]) -> list[tuple[str, int]]:
-    """How many inputs landed in each tier, highest level first."""
-    counts: dict[tuple[int, str], int] = {}
-    for r in results:
-        if r.ok and r.tier_level is not None:
-            counts[(r.tier_level, r.tier)] = counts.get((r.tier_level, r.tier), 0) + 1
-    return [(label, n) for (level, label), n in sorted(counts.items(), key=lambda kv: (-kv[0][0], kv[0][1]))]
+@dataclass
+class Outcome:
+    """A finished batch: every input's result in input order, for output.batch to print."""
+
+    plan: Plan
+    results: list[Result]
+    quiet: bool = False
+
+    @property
+    def bad(self) -> list[Result]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def hits(self) -> list[Result]:
+        return [r for r in self.results if r.fail_on_hits] if self.plan.options.fail_on else []
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code(some_bad=bool(self.bad), fail_on=bool(self.hits)))
+
+    @property
+    def closing(self) -> list[str]:
+        """Lines for stderr after the result."""
+        hits = self.hits
+        if not hits:
+            return []
+        return [f"--fail-on {self.plan.options.fail_on}: {len(hits)} input(s) have a residual risk at or above it: "
+                + ", ".join(f"{r.file} ({', '.join(r.fail_on_hits)})" for r in hits[:10])
+                + (f" and {len(hits) - 10} more" if len(hits) > 10 else "")]
 
 
-__all__ = ["Options", "Plan", "Result", "Task", "prepare", "register_names", "run_batch"]
+def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs: Optional[int], quiet: bool,
+        console: "Console") -> Outcome:
+    """`risk-cli batch`: plan, assess every input (a progress bar unless `quiet`), report the bad ones.
+
+    Ctrl-C ends in Interrupted: the registers written so far are complete files; no summary.
+    """
+    plan = prepare(inputs, outdir, options)
+    done = [0]
+
+    def count(_result: Result) -> None:
+        done[0] += 1
+
+    try:
+        with console.progress(plan.total, "Assessing", show=not quiet, eta=True) as tick:
+            results = run_batch(plan, jobs, on_result=lambda r: (count(r), tick()))
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted after {done[0]} of {plan.total} input(s); the registers in {plan.outdir} "
+                          f"are complete files; no summary was written") from None
+    outcome = Outcome(plan, results, quiet)
+    for r in outcome.bad:
+        console.error(r.reason)
+    return outcome
+
+
+__all__ = ["Options", "Outcome", "Plan", "Result", "Task", "prepare", "register_names", "run", "run_batch"]

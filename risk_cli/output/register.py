@@ -1,11 +1,14 @@
-"""Terminal and machine-readable views of a register."""
+"""A register as people and pipelines see it: the terminal summary and the JSON result of assess."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from risk_cli import __version__
-from risk_cli.model.scoring import Register
+from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
+
+if TYPE_CHECKING:
+    from risk_cli.model.scoring import Register
 
 
 def to_dict(register: Register) -> dict[str, Any]:
@@ -67,3 +70,18 @@ def summary_text(register: Register, top: int = 10) -> str:
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def assess_json(result: Any) -> dict[str, Any]:
+    """`risk-cli assess --format json`: the register, and what changed since the previous one."""
+    data = to_dict(result.register)
+    if result.carry is not None:
+        data["previous"] = result.carry.to_dict()
+    return data
+
+
+FORMATS: Formats[Any] = Formats(
+    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.register), "a summary for people"),
+    Rendering("json", OutputFormat.JSON, lambda result: json_document(assess_json(result)),
+              "the full result on stdout for pipelines"),
+)

@@ -1,4 +1,5 @@
-"""Read and score every input of a portfolio: registers, answers files, templates, folders.
+"""The portfolio workflow: read and score every input (registers, answers files, templates,
+folders), build the portfolio, write its workbook.
 
 A bad input never stops the run: it becomes a `Skipped` with the reason, and the caller
 decides (skip with exit code 3, or fail with --strict). Registers are read from their
@@ -9,53 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from risk_cli.catalogue import bundled as bundled_mod
-from risk_cli.assessment import checked
-from risk_cli.errors import InputProblems, Memo, Problem, RiskCliError
-from risk_cli.model.portfolio import Assessed, Skipped, version_key
-from risk_cli.model.questionnaire import Questionnaire
+from risk_cli.catalogue.versions import Versions
+from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
+from risk_cli.model.portfolio import Assessed, Portfolio, Skipped
+from risk_cli.readers.inputs import checked
 
-
-class Library:
-    """The questionnaires inputs can be scored against: files given with -q, then the bundled ones."""
-
-    def __init__(self, files: Iterable[str] = ()) -> None:
-        from risk_cli.catalogue import loader
-
-        self.given: list[Questionnaire] = [loader.load(f) for f in files]
-        self._bundled: Optional[list[bundled_mod.Entry]] = None
-        self._found = Memo()  # a thousand inputs naming one version: one lookup (or one error)
-
-    def bundled(self) -> list[bundled_mod.Entry]:
-        if self._bundled is None:
-            self._bundled = bundled_mod.catalogue()
-        return self._bundled
-
-    def get(self, qid: str, version: str) -> Questionnaire:
-        """The exact version the answers were given to; RiskCliError saying what is available if none."""
-        for qn in self.given:
-            if qn.id == qid and qn.version == version:
-                return qn
-        return self._found.get((qid, version), lambda: self._bundled_version(qid, version))
-
-    def _bundled_version(self, qid: str, version: str) -> Questionnaire:
-        entry = next((e for e in self.bundled() if e.id == qid and e.version == version), None)
-        if entry is None:
-            have = sorted({f"{qn.id} {qn.version}" for qn in self.given}
-                          | {f"{e.id} {e.version}" for e in self.bundled() if e.id == qid})
-            known = f"versions here: {', '.join(have)}" if have else "no version of it is bundled"
-            raise RiskCliError(f"answered against questionnaire {qid} {version}, which is not available "
-                               f"({known}); give its file with -q FILE")
-        return bundled_mod.load_bundled(entry.path)  # parsed once already, by catalogue()
-
-    def newest(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for qid, version in [(q.id, q.version) for q in self.given] + [(e.id, e.version) for e in self.bundled()]:
-            if version_key(version) > version_key(out.get(qid, "0")):
-                out[qid] = version
-        return out
+if TYPE_CHECKING:
+    from risk_cli.output.console import Console
 
 
 @dataclass
@@ -74,7 +37,7 @@ def skipped(path: str, exc: Exception) -> Skipped:
     return Skipped(path, f"{path}: {exc}")
 
 
-def assess_one(path: Path, library: Library) -> tuple[Assessed, str]:
+def assess_one(path: Path, versions: Versions) -> tuple[Assessed, str]:
     """Read, check and score one input; InputProblems or RiskCliError when it is unusable.
 
     Also returns the questionnaire hash the answers recorded when it differs from the
@@ -85,7 +48,7 @@ def assess_one(path: Path, library: Library) -> tuple[Assessed, str]:
 
     loaded = inputs.load_fast(path)
     raw = loaded.answers
-    qn = library.get(raw.questionnaire_id, raw.questionnaire_version)
+    qn = versions.for_input(raw, loaded.kind)
     clean, _ = checked(qn, raw, str(path))  # warnings: answers to questions that did not apply
     changed = raw.questionnaire_sha256 if raw.questionnaire_sha256 and raw.questionnaire_sha256 != qn.sha256 else ""
     return Assessed(str(path), loaded.kind, path.stat().st_mtime, assess(qn, clean)), changed
@@ -105,14 +68,14 @@ def expand(inputs: Iterable[str], output: Optional[Path] = None) -> tuple[list[P
     return files, [Skipped(p.file, str(p)) for p in problems]
 
 
-def gather(files: Iterable[Path], library: Library, tick: Optional[Callable[[], None]] = None,
+def gather(files: Iterable[Path], versions: Versions, tick: Optional[Callable[[], None]] = None,
            debug: bool = False) -> Gathered:
     """Every file scored, or skipped with its reason; `tick` is called after each (progress)."""
     out = Gathered()
     changed: dict[tuple[str, str, str], list[str]] = {}
     for path in files:
         try:
-            assessed, old_hash = assess_one(path, library)
+            assessed, old_hash = assess_one(path, versions)
         except RiskCliError as exc:
             out.skipped.append(skipped(str(path), exc))
         except Exception as exc:  # a file that trips a bug must not stop a thousand others
@@ -133,3 +96,57 @@ def gather(files: Iterable[Path], library: Library, tick: Optional[Callable[[], 
                                     f"had different content (sha256 {old}...); they were checked and scored against "
                                     f"its current content: {shown}"))
     return out
+
+
+@dataclass
+class Outcome:
+    """A built portfolio and the inputs skipped, for output.portfolio to print."""
+
+    portfolio: Portfolio
+    skipped: list[Skipped]
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code(some_bad=bool(self.skipped)))
+
+    @property
+    def closing(self) -> list[str]:
+        return []
+
+
+def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[str], force: bool, strict: bool,
+        escalate_tier: Optional[int], progress: bool, debug: bool, console: "Console") -> Outcome:
+    """`risk-cli portfolio`: every input read and scored (a bad one reported and skipped, or the run
+    stopped with --strict), the portfolio built and its workbook written."""
+    from risk_cli.fileio import check_writable
+    from risk_cli.model import portfolio as portfolio_mod
+
+    out_path = Path(output) if output else None
+    if out_path is not None:
+        check_writable(out_path, force)
+    versions = Versions.library(questionnaires)
+    files, missing = expand(inputs, out_path)
+    with console.progress(len(files), "Reading", show=progress and len(files) > 20) as tick:
+        gathered = gather(files, versions, tick=tick, debug=debug)
+    skipped = missing + gathered.skipped
+    for s in skipped:
+        console.error(s.line() + ("" if strict else " (skipped)"))
+    if strict and skipped:
+        raise RiskCliError(f"--strict: {len(skipped)} bad input(s); nothing written")
+    if not gathered.assessed:
+        raise RiskCliError("no use case could be read from the inputs; nothing written")
+    pf = portfolio_mod.build(gathered.assessed, versions.newest_versions(), escalate_tier, tuple(skipped),
+                             tuple(gathered.warnings))
+    for w in pf.warnings:
+        console.warn(str(w))
+    for d in pf.duplicates[:20]:
+        console.warn(d.line())
+    if len(pf.duplicates) > 20:
+        console.warn(f"... and {len(pf.duplicates) - 20} more use cases given more than once (all are listed on the "
+                     "Inputs sheet and in --format json)")
+    if out_path is not None:
+        from risk_cli.writers import portfolio as portfolio_xlsx
+
+        portfolio_xlsx.write(pf, out_path, force)
+        console.info(f"Portfolio written to {out_path}")
+    return Outcome(pf, skipped)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers
-from risk_cli.errors import ExitCode, Problem, RiskCliError
+from risk_cli.errors import ExitCode, Problem, RiskCliError, exit_code
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register
 
 if TYPE_CHECKING:
-    from risk_cli.readers.inputs import Questionnaires
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.output.console import Console
 
 
 @dataclass
@@ -61,19 +62,19 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        if self.problems or not self.good:
-            return ExitCode.BAD_INPUT
-        if len(self.good) < len(self.items):
-            return ExitCode.SOME_INPUTS_BAD
-        return ExitCode.OK
+        return exit_code(stopped=bool(self.problems) or not self.good, some_bad=len(self.good) < len(self.items))
+
+    @property
+    def closing(self) -> list[str]:
+        return []
 
 
-def check_one(path: Path, questionnaires: "Questionnaires") -> Item:
+def check_one(path: Path, versions: "Versions") -> Item:
     """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
     from risk_cli.readers import inputs
     from risk_cli.model import scoring
 
-    checked = inputs.read_checked(path, questionnaires)
+    checked = inputs.read_checked(path, versions)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
     if checked.raw is not None:
         item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
@@ -117,14 +118,15 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
         force: bool = False) -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
+    from risk_cli.catalogue.versions import Versions
     from risk_cli.readers import inputs
 
-    questionnaires = inputs.Questionnaires(questionnaire)
+    versions = Versions(questionnaire)
     if questionnaire:  # a -q that does not load is a problem with the run, not with each input
-        questionnaires.named()
+        versions.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
-    items += [check_one(p, questionnaires) for p in paths]
+    items += [check_one(p, versions) for p in paths]
     problems = plan(items, out_dir, force)
     report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
     if dry_run or problems or not report.good:
@@ -153,63 +155,15 @@ def write(report: Report, force: bool) -> None:
     report.written = not report.problems
 
 
-# -- what the user sees ---------------------------------------------------------------------
-
-def summary(item: Item) -> dict[str, Any]:
-    reg = item.register
-    data: dict[str, Any] = {
-        "file": str(item.path), "kind": item.kind or None, "ok": item.ok, "made_for": item.made_for or None,
-        "questionnaire": ({"id": item.questionnaire.id, "version": item.questionnaire.version}
-                          if item.questionnaire else None),
-        "errors": [str(p) for p in item.errors], "warnings": [str(p) for p in item.warnings],
-        "outputs": [str(p) for p in item.outputs] if item.ok else [],
-    }
-    if reg is not None:
-        data.update({
-            "use_case": reg.profile("name"), "organisation": reg.profile("organisation"),
-            "tier": reg.tier.level.level, "risks": len(reg.risks), "above_appetite": len(reg.breaches),
-            "residual": reg.counts(),
-        })
-    return data
-
-
-def to_dict(report: Report) -> dict[str, Any]:
-    return {
-        "dry_run": report.dry_run, "written": report.written, "exit_code": int(report.exit_code),
-        "output_folder": str(report.out_dir),
-        "imported": len(report.good) if report.written else 0, "inputs": len(report.items),
-        "problems": [str(p) for p in report.problems],
-        "items": [summary(i) for i in report.items],
-    }
-
-
-def item_line(item: Item, report: Report) -> str:
-    from risk_cli.errors import one_line
-
-    return one_line(_item_line(item, report))  # a file found in a folder may have any name
-
-
-def _item_line(item: Item, report: Report) -> str:
-    if not item.ok:
-        n = len(item.errors)
-        return f"{item.path}: {n} problem{'s' if n != 1 else ''}; nothing written for it"
-    reg = item.register
-    assert reg is not None and item.questionnaire is not None
-    verb = "written" if report.written else "would write" if report.dry_run and not report.problems else "not written"
-    return (f"{item.path}: ok ({item.kind}, {item.questionnaire.label}): {len(reg.risks)} risks, "
-            f"{reg.tier.level.label}, {len(reg.breaches)} above appetite; {verb}: "
-            f"{', '.join(str(p) for p in item.outputs)}")
-
-
-def closing_line(report: Report) -> str:
-    good, total = len(report.good), len(report.items)
-    bad = total - good
-    inputs = f"{total} input{'s' if total != 1 else ''}"
-    tail = f"; {bad} had problems (see the errors above)" if bad else ""
-    if report.problems:
-        return f"Nothing written: fix the problems above{'' if report.dry_run else ' and run the import again'}."
-    if report.dry_run:
-        return f"Dry run: {good} of {inputs} would be imported into {report.out_dir}{tail}. Nothing was written."
-    if not good:
-        return f"Nothing imported: {'the input has' if total == 1 else f'all {total} inputs have'} problems."
-    return f"Imported {good} of {inputs} into {report.out_dir}{tail}."
+def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
+                console: "Console") -> Report:
+    """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
+    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force)
+    for item in report.items:
+        for problem in item.errors:
+            console.error(str(problem))
+        for problem in item.warnings:
+            console.warn(str(problem))
+    for problem in report.problems:
+        console.error(str(problem))
+    return report

@@ -1,0 +1,127 @@
+"""Which questionnaire version an input is scored against: the one rule, decided here only.
+
+1. A questionnaire a person named with -q (a bundled id, ID@VERSION, or a YAML file) is used for
+   every input of the run.
+2. Otherwise the input names its questionnaire by id, and an id read from a file is only ever
+   compared with the ids of the questionnaires available, never treated as a path: what a file
+   names must not choose which file is read. An input that names none is for uk-public-sector-ai.
+3. Answers files and registers are scored against exactly the version they name, so their scores
+   mean what they meant when they were given.
+4. A filled template, and a new interview that takes last time's answers as defaults, use the
+   newest version of the questionnaire named: teams fill in templates long after they were sent
+   out (a template's answers are matched to it by question id), and a new interview asks the
+   questions an assurance team asks today.
+
+The questionnaires available are the bundled ones, and for the portfolio also the files given
+with its -q (which there adds questionnaires rather than overriding the inputs' own). Parsed
+questionnaires are kept by catalogue.cache, so choosing one per input costs no parsing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional, TypeVar
+
+from risk_cli.catalogue import bundled
+from risk_cli.catalogue.bundled import DEFAULT_ID, NotBundled
+from risk_cli.errors import RiskCliError
+from risk_cli.model.answers import Answers
+from risk_cli.model.questionnaire import Questionnaire, version_key
+
+T = TypeVar("T")
+TEMPLATE = "template"  # the kind of input that maps onto the newest version (rule 4)
+
+
+class Versions:
+    """The questionnaires a run's inputs can be scored against, and the rule that chooses one."""
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        self.name = name  # -q: used for every input (rule 1)
+        self.given: list[Questionnaire] = []  # the portfolio's -q files: available besides the bundled ones
+        self._library = False
+        # The choices this run made, errors too: a thousand inputs naming one version cost one
+        # lookup, or raise the same error. (Parsed questionnaires are kept by catalogue.cache.)
+        self._chosen: dict[Any, tuple[bool, Any]] = {}
+
+    def _once(self, key: Any, choose: Callable[[], T]) -> T:
+        if key not in self._chosen:
+            try:
+                self._chosen[key] = (True, choose())
+            except RiskCliError as exc:
+                self._chosen[key] = (False, exc)
+        ok, value = self._chosen[key]
+        if not ok:
+            raise value
+        return value
+
+    @classmethod
+    def library(cls, files: Iterable[str] = ()) -> "Versions":
+        """The portfolio's: the files given with -q are available alongside the bundled ones."""
+        from risk_cli.catalogue import loader
+
+        versions = cls()
+        versions.given = [loader.load(f) for f in files]
+        versions._library = True
+        return versions
+
+    def named(self) -> Questionnaire:
+        """The -q questionnaire; RiskCliError (a usage error) if it cannot be loaded."""
+        return self._once(("named", self.name), lambda: bundled.resolve(self.name))
+
+    def for_input(self, raw: Optional[Answers], kind: str = "answers") -> Questionnaire:
+        """The questionnaire answers read from an input of `kind` are checked and scored against."""
+        if self.name:
+            return self.named()
+        qid = raw.questionnaire_id if raw is not None and raw.questionnaire_id else DEFAULT_ID
+        if kind == TEMPLATE:
+            return self.newest(qid, f"the template is for questionnaire '{qid}', which is not bundled with "
+                                    "risk-cli; give its YAML file with -q FILE")
+        return self.exact(qid, raw.questionnaire_version if raw is not None else "")
+
+    def for_new_interview(self, last: Optional[Answers]) -> Questionnaire:
+        """A new interview in a terminal, `last` time's answers (if any) offered as defaults."""
+        if not self.name and last is not None and last.questionnaire_id:
+            return bundled.by_id(last.questionnaire_id)
+        return self.for_input(last)
+
+    def exact(self, qid: str, version: str) -> Questionnaire:
+        """Exactly this version (the newest when an answers file gives none)."""
+        return self._once(("exact", qid, version), lambda: self._exact(qid, version))
+
+    def _exact(self, qid: str, version: str) -> Questionnaire:
+        for qn in self.given:
+            if qn.id == qid and qn.version == version:
+                return qn
+        if not self._library:
+            return bundled.by_id(qid, version or None)
+        entries = [e for e in bundled.catalogue() if e.id == qid]
+        entry = next((e for e in entries if e.version == version), None)
+        if entry is None:
+            have = sorted({f"{qn.id} {qn.version}" for qn in self.given} | {f"{e.id} {e.version}" for e in entries})
+            known = f"versions here: {', '.join(have)}" if have else "no version of it is bundled"
+            raise RiskCliError(f"answered against questionnaire {qid} {version}, which is not available "
+                               f"({known}); give its file with -q FILE")
+        return bundled.load_bundled(entry.path)
+
+    def newest(self, qid: str, missing: str) -> Questionnaire:
+        """The newest version of `qid` available; RiskCliError(`missing`) when there is none."""
+        return self._once(("newest", qid), lambda: self._newest(qid, missing))
+
+    def _newest(self, qid: str, missing: str) -> Questionnaire:
+        given = [qn for qn in self.given if qn.id == qid]
+        try:
+            found: Optional[Questionnaire] = bundled.by_id(qid)
+        except NotBundled:
+            found = None
+        candidates = given + ([found] if found is not None else [])
+        if not candidates:
+            raise RiskCliError(missing)
+        return max(candidates, key=lambda qn: version_key(qn.version))
+
+    def newest_versions(self) -> dict[str, str]:
+        """Each questionnaire id available, with its newest version."""
+        out: dict[str, str] = {}
+        pairs = [(q.id, q.version) for q in self.given] + [(e.id, e.version) for e in bundled.catalogue()]
+        for qid, version in pairs:
+            if version_key(version) > version_key(out.get(qid, "0")):
+                out[qid] = version
+        return out

@@ -1,0 +1,54 @@
+"""A batch as people and pipelines see it: the closing summary, or one JSON line per input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_lines
+
+if TYPE_CHECKING:
+    from risk_cli.workflows.batch import Outcome, Result
+
+
+def record(r: "Result") -> dict[str, Any]:
+    """The JSON line for one input: stable keys, rating ids rather than labels."""
+    return {
+        "file": r.file, "status": r.status, "kind": r.kind, "problems": list(r.problems),
+        "warnings": list(r.warnings), "register": r.register or None,
+        "questionnaire": r.questionnaire or None, "use_case": r.use_case, "organisation": r.organisation,
+        "tier": None if r.tier_level is None else {"level": r.tier_level, "label": r.tier},
+        "residual_counts": {band[0]: n for band, n in zip(r.ratings, r.residual)},
+        "risks": r.risks,
+        "worst": None if r.worst_score is None else {"id": r.worst_id, "score": r.worst_score, "rating": r.worst_rating},
+        "appetite_breaches": len(r.breaches), "breach_ids": list(r.breaches),
+        "fail_on_hits": list(r.fail_on_hits),
+    }
+
+
+def tier_counts(results: Sequence["Result"]) -> list[tuple[str, int]]:
+    """How many inputs landed in each tier, highest level first."""
+    counts: dict[tuple[int, str], int] = {}
+    for r in results:
+        if r.ok and r.tier_level is not None:
+            counts[(r.tier_level, r.tier)] = counts.get((r.tier_level, r.tier), 0) + 1
+    return [(label, n) for (level, label), n in sorted(counts.items(), key=lambda kv: (-kv[0][0], kv[0][1]))]
+
+
+def summary_text(outcome: "Outcome") -> str:
+    """The closing summary for people; nothing with --quiet."""
+    if outcome.quiet:
+        return ""
+    results = outcome.results
+    lines = [f"Assessed {len(results) - len(outcome.bad)} of {len(results)} input(s); {len(outcome.bad)} bad."]
+    tiers = tier_counts(results)
+    if tiers:
+        lines.append("Tiers: " + ", ".join(f"{label}: {n}" for label, n in tiers))
+    lines.append(f"Registers in {outcome.plan.outdir}; summary in {outcome.plan.summary_path}")
+    return "\n".join(lines)
+
+
+FORMATS: Formats[Any] = Formats(
+    Rendering("text", OutputFormat.TEXT, summary_text, "a closing summary for people"),
+    Rendering("json", OutputFormat.JSON_LINES, lambda outcome: json_lines(record(r) for r in outcome.results),
+              "one JSON object per input (JSON lines) on stdout"),
+)

@@ -1,0 +1,63 @@
+"""The terminal's side channel: errors, warnings and notes on stderr, one line each, and progress
+bars. Workflows report through a `Console` as they go; what a command prints as its result goes
+through output.formats instead."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Any, Callable, Iterator
+
+import click
+
+from risk_cli.errors import one_line
+
+
+def stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Console:
+    """Where a workflow reports: one line per problem, so a hostile file name or value never
+    becomes a second line or a terminal control sequence."""
+
+    def echo(self, message: str = "") -> None:
+        """A line for the person at the terminal, on stdout (the interview's own lines)."""
+        click.echo(message)
+
+    def out(self, text: str) -> None:
+        """A command's result on stdout."""
+        click.echo(text)
+
+    def info(self, message: str) -> None:
+        click.echo(one_line(message), err=True)
+
+    def warn(self, message: str) -> None:
+        click.echo(f"warning: {one_line(message)}", err=True)
+
+    def error(self, message: str) -> None:
+        click.echo(f"error: {one_line(message)}", err=True)
+
+    def raw_error(self, message: str) -> None:
+        """A message that is already one line, or meant to start on a fresh line."""
+        click.echo(message, err=True)
+
+    @contextlib.contextmanager
+    def progress(self, total: int, label: str, show: bool, eta: bool = False) -> Iterator[Callable[[], None]]:
+        """A tick function: a progress bar on stderr when `show` and stderr is a terminal, else nothing."""
+        if not (show and stderr_is_terminal()):
+            yield lambda: None
+            return
+        options: dict[str, Any] = {"show_eta": True} if eta else {}
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, **options) as bar:
+            yield lambda: bar.update(1)

@@ -1,0 +1,21 @@
+"""The bundled questionnaires as a table for people or a JSON list."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from risk_cli.output.formats import Formats, OutputFormat, Rendering
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    from tabulate import tabulate
+
+    return tabulate([[r["id"], r["version"], r["title"], r["questions"], r["risks"]] for r in rows],
+                    headers=["Id", "Version", "Title", "Questions", "Risks"])
+
+
+FORMATS: Formats[list[dict[str, Any]]] = Formats(
+    Rendering("text", OutputFormat.TEXT, table, ""),
+    Rendering("json", OutputFormat.JSON, lambda rows: json.dumps(rows, indent=2), ""),
+)

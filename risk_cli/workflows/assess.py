@@ -1,0 +1,204 @@
+"""The assess workflow: gather answers (file or terminal), check them, score, carry a previous
+register's edits over, write the register. `run` holds the order of the steps; the CLI parses
+options and prints the result."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from risk_cli.catalogue.versions import Versions
+from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
+from risk_cli.model import answers as answers_mod
+from risk_cli.model.answers import Answers
+from risk_cli.model.questionnaire import Questionnaire
+from risk_cli.model.scoring import Register, assess
+from risk_cli.output.console import Console, stdin_is_terminal
+from risk_cli.readers.inputs import checked
+from risk_cli.workflows import fail_on as fail_on_mod
+
+if TYPE_CHECKING:
+    from risk_cli.readers.inputs import Loaded
+    from risk_cli.readers.register import Previous
+
+
+@dataclass(frozen=True)
+class Options:
+    """What `risk-cli assess` was asked to do."""
+
+    questionnaire: Optional[str] = None
+    answers_path: Optional[str] = None
+    resume_path: Optional[str] = None
+    save_path: Optional[str] = None
+    no_input: bool = False
+    output: Optional[str] = None
+    force: bool = False
+    fail_on: Optional[str] = None
+    previous_path: Optional[str] = None
+
+
+@dataclass
+class Outcome:
+    """The scored answers, the same whether they came from a file or the terminal, so outputs are
+    written one way."""
+
+    register: Register
+    warnings: list[Problem] = field(default_factory=list)
+    carry: Any = None  # readers.register.Carry when re-assessed against a previous register
+
+
+@dataclass
+class Result:
+    """What one assessment produced, for output.register to print."""
+
+    register: Register
+    carry: Any = None
+    fail_on: Optional[str] = None
+    hits: list[str] = field(default_factory=list)  # risk ids at or above --fail-on
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code(fail_on=bool(self.hits)))
+
+    @property
+    def closing(self) -> list[str]:
+        """Lines for stderr after the result."""
+        if not self.hits:
+            return []
+        return [f"--fail-on {self.fail_on}: {len(self.hits)} residual risk(s) at or above it: {', '.join(self.hits)}"]
+
+
+def run(options: Options, console: Console) -> Result:
+    """Every step of `risk-cli assess`, in order. Problems with the options (an output that exists,
+    a previous register that cannot be read, a --fail-on that is not a rating) are raised before
+    the first question is asked."""
+    from risk_cli.fileio import check_writable
+    from risk_cli.readers import register as register_reader
+
+    o = options
+    out_path = Path(o.output) if o.output else None
+    if out_path is not None:
+        check_writable(out_path, o.force)
+    if o.answers_path and o.resume_path:
+        raise RiskCliError("give either --answers or --resume, not both")
+    previous = register_reader.read(o.previous_path) if o.previous_path else None
+    if o.no_input or not stdin_is_terminal():
+        source = o.answers_path or o.resume_path
+        if not source:
+            raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
+        outcome = from_file(o.questionnaire, source)
+    else:
+        defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
+        outcome = interactive(o.questionnaire, defaults_path, o.resume_path, o.save_path, console.echo, previous,
+                              o.fail_on)
+        if out_path is None:
+            out_path = default_register_path(outcome.register)
+    if previous is not None:
+        outcome.carry = register_reader.carry_over(previous.path, outcome.register, previous)
+        outcome.warnings.extend(outcome.carry.warnings)
+    for problem in outcome.warnings:
+        console.warn(str(problem))
+    register = outcome.register
+    threshold = fail_on_mod.rating_id(register.questionnaire, o.fail_on) if o.fail_on else None
+    if out_path is not None:
+        from risk_cli.writers import register as register_xlsx
+
+        register_xlsx.write(register, out_path, force=o.force, carry=outcome.carry)
+        console.info(f"Risk register written to {out_path}")
+    if outcome.carry is not None:
+        console.info(outcome.carry.summary_line())
+    hits = fail_on_mod.reaches(register, threshold) if threshold else []
+    return Result(register, outcome.carry, o.fail_on, hits)
+
+
+def from_file(name: Optional[str], path: str) -> Outcome:
+    """Non-interactive: answers (file, register or template) in, scored register out; read and
+    checked exactly as batch and import do (see readers.inputs.read_checked)."""
+    from risk_cli.readers import inputs
+
+    result = inputs.read_checked(path, Versions(name))
+    if result.errors:
+        raise InputProblems(result.errors)
+    assert result.questionnaire is not None and result.answers is not None
+    return Outcome(assess(result.questionnaire, result.answers), result.warnings)
+
+
+def default_register_path(register: Register) -> Path:
+    from risk_cli.fileio import free_name
+
+    slug = re.sub(r"[^a-z0-9]+", "-", register.profile("name").lower()).strip("-")[:60] or "use-case"
+    return free_name(Path(f"{slug}-risk-register.xlsx"))
+
+
+def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
+                save_path: Optional[str], echo: Callable[[str], None],
+                previous: Optional["Previous"] = None, fail_on: Optional[str] = None) -> Outcome:
+    """Ask in the terminal, saving the answers after every one, then check and score them.
+
+    Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
+    continues an interrupted run; `previous` (readers.register.Previous, for --previous) and
+    `fail_on` are checked against the questionnaire before the first question. Ctrl-C ends in
+    `Interrupted`, which says where the answers are.
+    """
+    from risk_cli.fileio import free_name
+    from risk_cli.readers import inputs
+    from risk_cli.readers import terminal as prompting
+
+    versions = Versions(name)
+    defaults = None
+    if resume_path:
+        raw = inputs.load(resume_path).answers
+        qn = versions.for_input(raw)
+        start, _ = checked(qn, raw, resume_path, complete=False)
+        target = Path(save_path or resume_path)
+    else:
+        last = inputs.load(defaults_path) if defaults_path else None
+        qn = versions.for_new_interview(last.answers if last else None)
+        if last is not None:
+            defaults = _defaults(qn, last, echo)
+        start = Answers.new(qn)
+        target = Path(save_path) if save_path else free_name(Path("risk-answers.yaml"))
+        if save_path and target.exists():
+            raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
+    if previous is not None:
+        from risk_cli.readers import register as register_reader
+
+        register_reader.check_comparable(previous, qn.id)
+    if fail_on:
+        fail_on_mod.rating_id(qn, fail_on)  # a usage error: say so before the first question
+    echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
+    echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
+         f"continue later with: risk-cli assess --resume {target}\n")
+
+    def save(a: Answers) -> None:
+        answers_mod.save(a, qn, target)
+
+    save(start)
+    try:
+        final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo)
+    except KeyboardInterrupt:
+        raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
+                          f"continue with: risk-cli assess --resume {target}") from None
+    clean, warnings = checked(qn, final, str(target))
+    save(clean)
+    return Outcome(assess(qn, clean), warnings)
+
+
+def _defaults(qn: Questionnaire, last: "Loaded", echo: Callable[[str], None]) -> Answers:
+    """Last time's answers, checked, to offer as defaults.
+
+    Answers given to another version of this questionnaire are offered where they still fit:
+    re-assessing after the questionnaire is updated is when a person needs them most, and
+    `--previous` compares registers across versions. A template maps versions itself.
+    """
+    previous, file = last.answers, str(last.path)
+    if last.kind == "template" or previous.questionnaire_id != qn.id or previous.questionnaire_version in ("", qn.version):
+        return checked(qn, previous, file, complete=False)[0]
+    as_now = Answers(qn.id, qn.version, qn.sha256, previous.values, previous.assessed_on)
+    fit, _, _ = answers_mod.check(qn, as_now, file, complete=False)
+    lost = [qid for qid in previous.values if qid not in fit.values]
+    echo(f"{file} was answered for {qn.id} {previous.questionnaire_version}; its answers are the defaults where "
+         f"they still fit {qn.label}" + (f" (no longer fit: {', '.join(lost)})" if lost else "") + ".")
+    return fit

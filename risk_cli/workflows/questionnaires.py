@@ -1,0 +1,68 @@
+"""The catalogue commands: list the bundled questionnaires, validate questionnaire files, and write
+a questionnaire as a fill-in template workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+from risk_cli.errors import exit_code
+
+if TYPE_CHECKING:
+    from risk_cli.output.console import Console
+
+
+def listing() -> list[dict[str, Any]]:
+    """Every bundled questionnaire version: id, version, title, counts and hash."""
+    from risk_cli.catalogue import bundled, loader
+
+    rows = []
+    for entry in bundled.catalogue():
+        qn = loader.load(entry.path)
+        rows.append({"id": qn.id, "version": qn.version, "title": qn.title, "questions": len(qn.questions),
+                     "risks": len(qn.risks), "sha256": qn.sha256})
+    return rows
+
+
+@dataclass
+class Validation:
+    """Whether every questionnaire file given was valid."""
+
+    failed: bool
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code(stopped=self.failed))
+
+
+def validate(files: Sequence[str], console: "Console") -> Validation:
+    """Each file's problems on stderr, one line each, and its verdict on stdout."""
+    from risk_cli.catalogue import loader
+
+    failed = False
+    for name in files:
+        errors, warnings = loader.validate(name)
+        for w in warnings:
+            console.warn(str(w))
+        for e in errors:
+            console.error(str(e))
+        if errors:
+            failed = True
+            console.out(f"{name}: {len(errors)} problem(s)")
+        else:
+            console.out(f"{name}: valid")
+    return Validation(failed)
+
+
+def write_template(questionnaire: Optional[str], output: str, force: bool, console: "Console") -> None:
+    """The questionnaire named (the default one if none) as a workbook to fill in without risk-cli."""
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.fileio import check_writable
+    from risk_cli.writers import template as template_xlsx
+
+    out = Path(output)
+    check_writable(out, force)
+    qn = Versions(questionnaire).named()
+    template_xlsx.write(qn, out, force=force)
+    console.info(f"Template written to {out} ({qn.label}: {len(qn.questions)} questions in {len(qn.sections)} sections)")
