@@ -45,6 +45,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
             os.replace(tmp, path)
         else:
             _link_new(tmp, path)
+        _sync_folder(parent)
     except OSError as exc:
         raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
@@ -57,6 +58,21 @@ def atomic_write_text(path: Path, text: str, force: bool = True) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, force: bool = True) -> None:
     atomic_write(path, lambda tmp: tmp.write_bytes(data), force)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable: until the folder is synced, a power cut can lose the new
+    name even though the file's bytes are on disk. Not every platform can open a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _link_new(tmp: Path, path: Path) -> None:

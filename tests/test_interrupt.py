@@ -25,7 +25,10 @@ class Terminal:
 
     def __init__(self, args: list[str], cwd: Path) -> None:
         master, slave = pty.openpty()
-        env = {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40", "PYTHONPATH": str(ROOT)}
+        # PROMPT_TOOLKIT_NO_CPR: prompt_toolkit asks a terminal where its cursor is before each
+        # prompt and waits about a second for an answer this pseudo-terminal never sends
+        env = {**os.environ, "TERM": "xterm", "COLUMNS": "100", "LINES": "40", "PYTHONPATH": str(ROOT),
+               "PROMPT_TOOLKIT_NO_CPR": "1"}
         self.proc = subprocess.Popen([sys.executable, "-m", "risk_cli", *args], stdin=slave, stdout=slave,
                                      stderr=slave, cwd=cwd, env=env, close_fds=True, start_new_session=True)
         os.close(slave)

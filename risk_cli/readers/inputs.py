@@ -96,8 +96,8 @@ def load_workbook(path: Path, checked: bool = False) -> Loaded:
 
 def load_fast(path: Path | str) -> Loaded:
     """Like `load`, but a register's answers are read from its data sheet alone, quickly:
-    python-calamine reads it about a hundred times faster than openpyxl (the portfolio reads
-    thousands of registers).
+    python-calamine (a required dependency) reads it far faster than openpyxl, and the
+    portfolio reads thousands of registers (figures in benchmarks/README.md).
 
     Anything that is not a register risk-cli wrote (answers files, templates, stray files)
     goes to the ordinary readers, which say what it is or what is wrong with it.
@@ -105,10 +105,8 @@ def load_fast(path: Path | str) -> Loaded:
     p = Path(path)
     if p.suffix.lower() not in XLSX_SUFFIXES:
         return load(p)
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # a platform without a wheel: openpyxl reads the same, more slowly
-        return load_workbook(p)
+    from python_calamine import CalamineWorkbook
+
     from risk_cli.readers import xlsx_guard
 
     xlsx_guard.check(p)
