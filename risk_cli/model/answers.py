@@ -20,6 +20,7 @@ from risk_cli.errors import InputProblems, Problem
 from risk_cli.model.questionnaire import Question, Questionnaire
 
 MAX_TEXT = 10_000
+TOP_KEYS = ("questionnaire", "assessed_on", "profile", "answers", "appetite", "appetite_source", "tool")
 # XML 1.0 cannot hold these, so no spreadsheet can; tab and newline are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -49,6 +50,10 @@ class Answers:
     questionnaire_sha256: str = ""
     values: dict[str, Answer] = field(default_factory=dict)
     assessed_on: str = ""  # ISO date: the date the register reports, so output is reproducible
+    # The organisation's own risk appetite (category id -> appetite level id), where it set one,
+    # and whose it is; kept with the answers so the same answers always score the same.
+    appetite: dict[str, str] = field(default_factory=dict)
+    appetite_source: str = ""
 
     @classmethod
     def new(cls, qn: Questionnaire, today: Optional[dt.date] = None) -> "Answers":
@@ -110,8 +115,8 @@ def from_document(doc: safe_yaml.Document) -> Answers:
     if not isinstance(data, dict):
         raise InputProblems([doc.problem((), "an answers file is a mapping with questionnaire, profile and answers")])
     for key in data:
-        if key not in ("questionnaire", "assessed_on", "profile", "answers", "tool"):
-            problems.append(doc.problem((key,), f"unknown key '{key}' (allowed: questionnaire, assessed_on, profile, answers, tool)"))
+        if key not in TOP_KEYS:
+            problems.append(doc.problem((key,), f"unknown key '{key}' (allowed: {', '.join(TOP_KEYS)})"))
     ref = data.get("questionnaire")
     qid = version = sha = ""
     if not isinstance(ref, dict) or not isinstance(ref.get("id"), str) or not ref.get("version"):
@@ -148,9 +153,37 @@ def from_document(doc: safe_yaml.Document) -> Answers:
                 values[key] = Answer(item.get("answer"), note or "")
             else:
                 values[key] = Answer(item)
+    appetite, source = read_appetite(doc, data, problems)
     if problems:
         raise InputProblems(problems)
-    return Answers(qid, version, sha, values, str(assessed_on))
+    return Answers(qid, version, sha, values, str(assessed_on), appetite, source)
+
+
+def read_appetite(doc: safe_yaml.Document, data: dict, problems: list[Problem],
+                  key: str = "appetite", source_key: str = "appetite_source") -> tuple[dict[str, str], str]:
+    """An organisation's risk appetite as written in a file: {category id: appetite level id} and
+    whose it is. Whether the ids exist is checked against the questionnaire (`check`)."""
+    raw = data.get(key)
+    appetite: dict[str, str] = {}
+    if raw is not None:
+        if not isinstance(raw, dict):
+            problems.append(doc.problem((key,), f"'{key}' maps risk categories to appetite levels, e.g. {{legal: minimal}}"))
+        else:
+            for category, level in raw.items():
+                if not isinstance(category, str) or not isinstance(level, str):
+                    problems.append(doc.problem((key, category), "an appetite is a category id and an appetite level id, such as legal: minimal"))
+                else:
+                    appetite[category] = level
+    source = data.get(source_key, "")
+    if not isinstance(source, str):
+        problems.append(doc.problem((source_key,), f"'{source_key}' is text: whose risk appetite this is"))
+        source = ""
+    elif source:
+        text, message = clean_text(source, f"'{source_key}'")
+        if message:
+            problems.append(doc.problem((source_key,), message))
+        source = text
+    return appetite, source
 
 
 def to_yaml(answers: Answers, qn: Questionnaire) -> str:
@@ -170,6 +203,10 @@ def to_yaml(answers: Answers, qn: Questionnaire) -> str:
         "profile": {qid: entry(answers.values[qid]) for qid in order if qid in profile_ids},
         "answers": {qid: entry(answers.values[qid]) for qid in order if qid not in profile_ids},
     }
+    if answers.appetite:
+        doc["appetite"] = dict(answers.appetite)
+        if answers.appetite_source:
+            doc["appetite_source"] = answers.appetite_source
     from risk_cli import __version__
 
     header = f"# risk-cli {__version__} answers file for {qn.title} ({qn.id} {qn.version}).\n"
@@ -284,8 +321,25 @@ def check(qn: Questionnaire, answers: Answers, file: str, complete: bool = True)
             q = qn.by_id[qid]
             if q.required and qid not in visible.values and qid not in bad:
                 errors.append(Problem(file, f"missing answer (required): {q.text}", where=qid))
-    result = Answers(qn.id, qn.version, qn.sha256, normal, answers.assessed_on or dt.date.today().isoformat())
+    errors += appetite_problems(qn, answers.appetite, file)
+    result = Answers(qn.id, qn.version, qn.sha256, normal, answers.assessed_on or dt.date.today().isoformat(),
+                     dict(answers.appetite), answers.appetite_source)
     return result, errors, warnings
+
+
+def appetite_problems(qn: Questionnaire, appetite: dict[str, str], file: str) -> list[Problem]:
+    """An appetite names this questionnaire's categories and appetite levels, or says which it does not."""
+    scoring = qn.scoring
+    categories = {c.id for c in scoring.categories}
+    levels = [a.id for a in scoring.appetite_levels]
+    problems = []
+    for category, level in appetite.items():
+        if category not in categories:
+            problems.append(Problem(file, f"'{category}' is not a risk category of {qn.label} (categories: {', '.join(sorted(categories))})",
+                                    where=f"appetite.{category}"))
+        elif level not in levels:
+            problems.append(Problem(file, f"'{level}' is not an appetite level (levels: {', '.join(levels)})", where=f"appetite.{category}"))
+    return problems
 
 
 def allowed(q: Question) -> str:

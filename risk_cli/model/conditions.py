@@ -52,14 +52,35 @@ class Not:
     part: "Condition"
 
 
-Condition = Union[Test, All, AnyOf, Not]
+@dataclass(frozen=True)
+class Ref:
+    """A named condition used by name (`{condition: solely_automated}`): the questionnaire says a
+    compound idea once and every rule that needs it says the same thing."""
+
+    name: str
+    part: "Condition"
 
 
-def parse(raw: Any, path: tuple, errors: list[tuple[tuple, str]]) -> Condition | None:
-    """Build a condition from YAML data; structural problems go to `errors` as (path, message)."""
+Condition = Union[Test, All, AnyOf, Not, Ref]
+
+
+def parse(raw: Any, path: tuple, errors: list[tuple[tuple, str]],
+          named: Mapping[str, "Condition"] | None = None) -> Condition | None:
+    """Build a condition from YAML data; structural problems go to `errors` as (path, message).
+    `named` holds the named conditions a `{condition: NAME}` may use."""
     if not isinstance(raw, dict):
         errors.append((path, "a condition must be a mapping such as {question: ID, equals: VALUE}"))
         return None
+    if "condition" in raw:
+        name = raw["condition"]
+        if len(raw) != 1 or not isinstance(name, str):
+            errors.append((path, "a named condition is used as {condition: NAME}, with nothing else beside it"))
+            return None
+        if name not in (named or {}):
+            known = ", ".join(named or {}) or "none defined above this point"
+            errors.append((path + ("condition",), f"unknown named condition '{name}' (named conditions: {known})"))
+            return None
+        return Ref(name, (named or {})[name])
     if "question" in raw:
         ops = [k for k in raw if k != "question"]
         unknown = [k for k in ops if k not in OPS]
@@ -94,33 +115,52 @@ def parse(raw: Any, path: tuple, errors: list[tuple[tuple, str]]) -> Condition |
         return Test(qid, op, value)
     keys = list(raw)
     if len(keys) != 1 or keys[0] not in ("all", "any", "not"):
-        errors.append((path, f"a condition is {{question: ...}}, {{all: [...]}}, {{any: [...]}} or {{not: ...}}; found keys {', '.join(map(str, keys)) or 'none'}"))
+        errors.append((path, f"a condition is {{question: ...}}, {{all: [...]}}, {{any: [...]}}, {{not: ...}} or {{condition: NAME}}; found keys {', '.join(map(str, keys)) or 'none'}"))
         return None
     key = keys[0]
     if key == "not":
-        part = parse(raw["not"], path + ("not",), errors)
+        part = parse(raw["not"], path + ("not",), errors, named)
         return Not(part) if part is not None else None
     items = raw[key]
     if not isinstance(items, list) or not items:
         errors.append((path + (key,), f"'{key}' takes a non-empty list of conditions"))
         return None
-    parts = [parse(item, path + (key, i), errors) for i, item in enumerate(items)]
+    parts = [parse(item, path + (key, i), errors, named) for i, item in enumerate(items)]
     if any(p is None for p in parts):
         return None
     return All(tuple(parts)) if key == "all" else AnyOf(tuple(parts))  # type: ignore[arg-type]
 
 
-def tests(cond: Condition | None) -> Iterator[Test]:
-    """Every question test inside a condition."""
+def tests(cond: Condition | None, into_named: bool = True) -> Iterator[Test]:
+    """Every question test inside a condition (`into_named`: inside the named conditions it uses too)."""
     if cond is None:
         return
     if isinstance(cond, Test):
         yield cond
     elif isinstance(cond, Not):
-        yield from tests(cond.part)
+        yield from tests(cond.part, into_named)
+    elif isinstance(cond, Ref):
+        if into_named:
+            yield from tests(cond.part, into_named)
     else:
         for part in cond.parts:
-            yield from tests(part)
+            yield from tests(part, into_named)
+
+
+def polarities(cond: Condition | None, positive: bool = True) -> Iterator[tuple[Test, bool]]:
+    """Every test with its direction: True where the test holding makes the whole condition more
+    likely to hold, False under an odd number of `not`s."""
+    if cond is None:
+        return
+    if isinstance(cond, Test):
+        yield cond, positive
+    elif isinstance(cond, Not):
+        yield from polarities(cond.part, not positive)
+    elif isinstance(cond, Ref):
+        yield from polarities(cond.part, positive)
+    else:
+        for part in cond.parts:
+            yield from polarities(part, positive)
 
 
 def evaluate(cond: Condition | None, asked: Mapping[str, Any] | set, values: Mapping[str, Any]) -> Truth:
@@ -136,6 +176,8 @@ def evaluate(cond: Condition | None, asked: Mapping[str, Any] | set, values: Map
     if isinstance(cond, Not):
         inner = evaluate(cond.part, asked, values)
         return None if inner is None else not inner
+    if isinstance(cond, Ref):
+        return evaluate(cond.part, asked, values)
     results = [evaluate(part, asked, values) for part in cond.parts]
     if isinstance(cond, All):
         if any(r is False for r in results):
@@ -198,5 +240,7 @@ def describe(cond: Condition | None, labels: Mapping[str, str] | None = None) ->
         return f"{q} is {'answered' if cond.value else 'not answered'}"
     if isinstance(cond, Not):
         return f"not ({describe(cond.part, labels)})"
+    if isinstance(cond, Ref):
+        return describe(cond.part, labels)
     joiner = " and " if isinstance(cond, All) else " or "
     return joiner.join(f"({describe(p, labels)})" if not isinstance(p, Test) else describe(p, labels) for p in cond.parts)

@@ -42,6 +42,18 @@ YESNO_CHOICES = (
 
 
 @dataclass(frozen=True)
+class Wording:
+    """Text that can depend on the answers, such as who approves a tier, which depends on the kind
+    of organisation: the first variant whose condition holds for the answers, else the default."""
+
+    default: str
+    variants: tuple[tuple[Condition, str], ...] = ()
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.default,) + tuple(text for _, text in self.variants)
+
+
+@dataclass(frozen=True)
 class Question:
     """One thing a team is asked; its id keys the answers, and it can be skipped when it does not
     apply to the use case."""
@@ -58,6 +70,7 @@ class Question:
     required: bool = True
     min: Optional[float] = None
     max: Optional[float] = None
+    risk_order: tuple[str, ...] = ()  # choice ids, least risky first ("don't know" is riskier than all)
 
     def choice(self, choice_id: str) -> Optional[Choice]:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -127,7 +140,7 @@ class TierLevel:
 
     level: int
     label: str
-    approver: str
+    approver: Wording
     assessments: tuple[str, ...]
     review_months: int
 
@@ -143,6 +156,17 @@ class TierRule:
     residual_at_least: Optional[str] = None
     count: int = 1
     appetite_breaches_at_least: Optional[int] = None
+    categories: tuple[str, ...] = ()  # only risks in these categories count (all when empty)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Who hears about a risk, by how bad its residual score is; wording depends on the kind of body
+    (a council escalates to its chief executive, not a department)."""
+
+    top_rating: Wording = Wording("Department")
+    above_appetite: Wording = Wording("Directorate")
+    within_appetite: Wording = Wording("Project")
 
 
 @dataclass(frozen=True)
@@ -157,6 +181,7 @@ class Scoring:
     categories: tuple[Category, ...]
     tier_levels: tuple[TierLevel, ...]
     tier_rules: tuple[TierRule, ...]
+    escalation: Escalation = Escalation()
 
     def band(self, score: int) -> Band:
         for band in self.ratings:
@@ -170,9 +195,14 @@ class Scoring:
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
 
-    def appetite(self, category_id: str) -> AppetiteLevel:
-        level = self.category(category_id).appetite
-        return next(a for a in self.appetite_levels if a.id == level)
+    def appetite(self, category_id: str, chosen: Optional[dict[str, str]] = None) -> AppetiteLevel:
+        """The category's appetite: the organisation's (`chosen`, category -> level id) where it set
+        one, else the questionnaire's."""
+        level = (chosen or {}).get(category_id) or self.category(category_id).appetite
+        return self.appetite_level(level)
+
+    def appetite_level(self, level_id: str) -> AppetiteLevel:
+        return next(a for a in self.appetite_levels if a.id == level_id)
 
     def tier(self, level: int) -> TierLevel:
         return next(t for t in self.tier_levels if t.level == level)
@@ -195,6 +225,7 @@ class Factor:
     base: int
     add: tuple[ScoreRule, ...] = ()
     at_least: tuple[ScoreRule, ...] = ()
+    base_because: str = ""  # why the score starts where it does, before any answer moves it
 
 
 @dataclass(frozen=True)
@@ -254,16 +285,17 @@ class Barrier:
 
 @dataclass(frozen=True)
 class Check:
-    """A mandatory check (such as a DPIA, EqIA or ATRS record) the answers can make required; until
-    done it is a must action in the register."""
+    """A check (such as a DPIA, EqIA or ATRS record) the answers can make required, or only
+    recommended for some bodies; until done it is an action in the register (must when mandatory)."""
 
     id: str
     title: str
-    basis: str
+    basis: Wording
     source: str
-    action: str
+    action: Wording
     when: Optional[Condition] = None
     done_when: Optional[Condition] = None
+    mandatory_when: Optional[Condition] = None  # absent: mandatory wherever it applies; else recommended elsewhere
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from risk_cli.model import conditions
 from risk_cli.model.answers import Answers, resolve
 from risk_cli.model.conditions import Condition
 from risk_cli.model.questionnaire import (
-    AppetiteLevel, Band, Barrier, Check, Control, Factor, Questionnaire, Risk, TierLevel,
+    AppetiteLevel, Band, Barrier, Check, Control, Factor, Questionnaire, Risk, TierLevel, TierRule, Wording,
 )
 
 PRIORITY_ORDER = {"must": 0, "should": 1, "could": 2}
@@ -32,6 +32,11 @@ def raises(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) -
 def credits(cond: Optional[Condition], asked: set[str], values: dict[str, Any]) -> bool:
     """For conditions that take risk away (controls, checks done): unknown counts as false."""
     return cond is not None and conditions.evaluate(cond, asked, values) is True
+
+
+def says(wording: Wording, asked: set[str], values: dict[str, Any]) -> str:
+    """The wording for these answers: the first variant whose condition holds (unknown does not)."""
+    return next((text for when, text in wording.variants if credits(when, asked, values)), wording.default)
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,18 @@ class RaisedAction:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """A mandatory check these answers make required, and whether the answers show it is done."""
+    """A check these answers make apply, whether it is mandatory for this body or recommended, and
+    whether the answers show it is done; its wording is the one for these answers."""
 
     check: Check
     done: bool
+    mandatory: bool = True
+    basis: str = ""
+    action: str = ""
+
+    @property
+    def status(self) -> str:
+        return "Done" if self.done else ("Outstanding" if self.mandatory else "Recommended, not done")
 
 
 @dataclass(frozen=True)
@@ -101,12 +114,25 @@ class BarrierResult:
 
 
 @dataclass(frozen=True)
+class TierReason:
+    """One rule that sets the tier: why it holds for these answers, the risks that make it hold, and
+    what would stop it holding, so a board sees what would move the tier down."""
+
+    because: str
+    risks: tuple[str, ...] = ()
+    would_move_down: str = ""
+
+
+@dataclass(frozen=True)
 class Tier:
     """The assurance tier the answers put the use case in, with the reasons for it, so the tier is
     always explained."""
 
     level: TierLevel
     reasons: tuple[str, ...]
+    explained: tuple[TierReason, ...] = ()
+    approver: str = ""  # who approves, in the wording for this kind of body
+    without: int = 1  # the tier these answers would reach without the reasons for this one
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,18 @@ class Register:
     tier: Tier
     assessed_on: str
     notes: dict[str, str] = field(default_factory=dict)
+    appetite_source: str = ""  # whose risk appetite was used: "" for the questionnaire's own
+
+    def says(self, wording: Wording) -> str:
+        """A text that depends on the answers (such as who approves), in its wording for them."""
+        return says(wording, set(self.asked), self.values)
+
+    def escalation(self, sr: "ScoredRisk") -> str:
+        """Who a risk goes to: the top rating goes highest, a breach of appetite next."""
+        wording = self.questionnaire.scoring.escalation
+        if sr.residual_rating.id == self.questionnaire.scoring.ratings[-1].id:
+            return self.says(wording.top_rating)
+        return self.says(wording.above_appetite if sr.breach else wording.within_appetite)
 
     def profile(self, name: str) -> str:
         """A profile answer as display text (`name`, `organisation`, `owner`, `phase`)."""
@@ -160,7 +198,8 @@ class Register:
 
     @property
     def outstanding_checks(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.done]
+        """Mandatory checks not yet done (a recommended check is not counted)."""
+        return [c for c in self.checks if not c.done and c.mandatory]
 
     @property
     def next_review(self) -> str:
@@ -182,9 +221,10 @@ def display(q, value: Any) -> str:
 
 
 def factor(f: Factor, asked: set[str], values: dict[str, Any]) -> tuple[int, list[str]]:
-    """Base plus the points of every rule that holds, raised to any floor that holds, 1 to 5."""
+    """Base plus the points of every rule that holds, raised to any floor that holds, 1 to 5, with
+    the reason for each step (the base's first, where the questionnaire gives one)."""
     value = f.base
-    because: list[str] = []
+    because: list[str] = [f"starts at {f.base}: {f.base_because}"] if f.base_because else []
     for rule in f.add:
         if raises(rule.when, asked, values):
             value += rule.amount
@@ -196,7 +236,8 @@ def factor(f: Factor, asked: set[str], values: dict[str, Any]) -> tuple[int, lis
     return max(1, min(5, value)), because
 
 
-def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str, Any]) -> ScoredRisk:
+def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str, Any],
+               appetite: Optional[dict[str, str]] = None) -> ScoredRisk:
     likelihood, why_l = factor(risk.likelihood, asked, values)
     impact, why_i = factor(risk.impact, asked, values)
     in_place = tuple(c for c in risk.controls if credits(c.when, asked, values))
@@ -208,7 +249,7 @@ def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str,
     return ScoredRisk(
         risk=risk, likelihood=likelihood, impact=impact, rating=bands.band(likelihood * impact),
         residual_likelihood=res_l, residual_impact=res_i, residual_rating=bands.band(res_l * res_i),
-        appetite=bands.appetite(risk.category), because=because, controls=in_place,
+        appetite=bands.appetite(risk.category, appetite), because=because, controls=in_place,
         unknowns=tuple(_unknowns(risk, asked, values)),
     )
 
@@ -227,26 +268,87 @@ def _unknowns(risk: Risk, asked: set[str], values: dict[str, Any]) -> list[str]:
 
 
 def derive_tier(qn: Questionnaire, risks: list[ScoredRisk], asked: set[str], values: dict[str, Any]) -> Tier:
-    """The highest level of any tier rule that holds, with every reason for that level."""
+    """The highest level of any tier rule that holds, with every reason for that level and what
+    would stop each one holding."""
     scoring = qn.scoring
-    breaches = sum(1 for r in risks if r.breach)
-    holding: list[tuple[int, str]] = []
-    for rule in scoring.tier_rules:
-        ok = True
-        if rule.when is not None:
-            ok = ok and raises(rule.when, asked, values)
-        if rule.residual_at_least is not None:
-            floor = scoring.rank(rule.residual_at_least)
-            ok = ok and sum(1 for r in risks if scoring.rank(r.residual_rating.id) >= floor) >= rule.count
-        if rule.appetite_breaches_at_least is not None:
-            ok = ok and breaches >= rule.appetite_breaches_at_least
-        if ok:
-            holding.append((rule.level, rule.because))
-    level = max([lvl for lvl, _ in holding], default=1)
-    reasons = tuple(because for lvl, because in holding if lvl == level)
-    if not reasons:
-        reasons = ("No rule for a higher tier applies to these answers.",)
-    return Tier(scoring.tier(level), reasons)
+    holding = [rule for rule in scoring.tier_rules if _rule_holds(qn, rule, risks, asked, values)]
+    level = max([rule.level for rule in holding], default=1)
+    top = [rule for rule in holding if rule.level == level]
+    reasons = tuple(rule.because for rule in top) or ("No rule for a higher tier applies to these answers.",)
+    explained = tuple(_explain(qn, rule, risks, asked, values) for rule in top)
+    without = max([rule.level for rule in holding if rule.level < level], default=1)
+    tier = scoring.tier(level)
+    return Tier(tier, reasons, explained, says(tier.approver, asked, values), without)
+
+
+def _counted(qn: Questionnaire, rule: TierRule, risks: list[ScoredRisk]) -> list[ScoredRisk]:
+    """The risks a rating or appetite rule counts: in its categories, at its rating, or in breach."""
+    scoring = qn.scoring
+    pool = [r for r in risks if not rule.categories or r.risk.category in rule.categories]
+    if rule.residual_at_least is not None:
+        floor = scoring.rank(rule.residual_at_least)
+        pool = [r for r in pool if scoring.rank(r.residual_rating.id) >= floor]
+    if rule.appetite_breaches_at_least is not None:
+        pool = [r for r in pool if r.breach]
+    return pool
+
+
+def _rule_holds(qn: Questionnaire, rule: TierRule, risks: list[ScoredRisk], asked: set[str], values: dict[str, Any]) -> bool:
+    if rule.when is not None and not raises(rule.when, asked, values):
+        return False
+    counted = _counted(qn, rule, risks)
+    if rule.residual_at_least is not None and len(counted) < rule.count:
+        return False
+    if rule.appetite_breaches_at_least is not None and len(counted) < rule.appetite_breaches_at_least:
+        return False
+    return True
+
+
+def _explain(qn: Questionnaire, rule: TierRule, risks: list[ScoredRisk], asked: set[str], values: dict[str, Any]) -> TierReason:
+    """What makes a tier rule hold, and what would stop it holding, in words a board can act on."""
+    parts: list[str] = []
+    if rule.when is not None:
+        facts = [qid for qid in dict.fromkeys(t.question for t in conditions.tests(rule.when)) if qid in asked]
+        unknown = [qid for qid in facts if conditions.is_unknown(values.get(qid))]
+        if unknown:
+            parts.append("finding out the answer to " + ", ".join(unknown) + " (not known, so read cautiously) may lift it")
+        known = [f"{qid}: {display(qn.by_id[qid], values[qid])}" for qid in facts if qid not in unknown]
+        if known:
+            parts.append("it follows from what the use case is (" + "; ".join(known) + "), so only a change to that moves it")
+    if rule.residual_at_least is None and rule.appetite_breaches_at_least is None:
+        return TierReason(rule.because, (), "; ".join(parts))
+    counted = _counted(qn, rule, risks)
+    need = rule.count if rule.residual_at_least is not None else rule.appetite_breaches_at_least or 1
+    if rule.appetite_breaches_at_least is not None:
+        goal, aim = (lambda sr: sr.appetite.max_score), "within appetite"
+    else:
+        floor = qn.scoring.ratings[qn.scoring.rank(rule.residual_at_least or "") - 1] if qn.scoring.rank(rule.residual_at_least or "") > 0 else None
+        goal, aim = (lambda sr: floor.max if floor else 0), f"below {qn.scoring.ratings[qn.scoring.rank(rule.residual_at_least or '')].label}"
+    fixes = [_remedy(sr, goal(sr), aim) for sr in sorted(counted, key=lambda r: (-r.residual_score, r.risk.id))]
+    lift = len(counted) - need + 1
+    lead = "bring it " + aim if len(counted) == 1 else f"bring {'all' if lift == len(counted) else f'at least {lift}'} of these {aim}"
+    parts.append(f"{lead}: " + "; ".join(fixes))
+    return TierReason(rule.because, tuple(sr.risk.id for sr in counted), "; ".join(parts))
+
+
+def _remedy(sr: ScoredRisk, target: int, aim: str) -> str:
+    """The controls not yet in place that would bring a risk's residual score to `target` or below
+    (the strongest first), or that none would."""
+    missing = sorted((c for c in sr.risk.controls if c not in sr.controls), key=lambda c: -c.by)
+    cut_l = sum(c.by for c in sr.controls if c.reduces in ("likelihood", "both"))
+    cut_i = sum(c.by for c in sr.controls if c.reduces in ("impact", "both"))
+    chosen: list[Control] = []
+    for control in missing:
+        if max(1, sr.likelihood - cut_l) * max(1, sr.impact - cut_i) <= target:
+            break
+        chosen.append(control)
+        cut_l += control.by if control.reduces in ("likelihood", "both") else 0
+        cut_i += control.by if control.reduces in ("impact", "both") else 0
+    head = f"{sr.risk.id} (residual {sr.residual_score}, {sr.appetite.label.lower()} appetite up to {sr.appetite.max_score})"
+    if max(1, sr.likelihood - cut_l) * max(1, sr.impact - cut_i) > target:
+        return (f"{head}: no control the questionnaire knows would bring it {aim}; treat it through its actions, "
+                "or have the approver accept it")
+    return f"{head}: " + ", ".join(c.text[0].lower() + c.text[1:] for c in chosen) + f" would bring it {aim}"
 
 
 def add_months(iso: str, months: int) -> str:
@@ -272,8 +374,12 @@ def assess(qn: Questionnaire, answers: Answers) -> Register:
     asked, values = set(seen.asked), seen.values
     assessed_on = answers.assessed_on or dt.date.today().isoformat()
 
-    scored = [score_risk(qn, r, asked, values) for r in qn.risks if raises(r.when, asked, values)]
-    checks = [CheckResult(c, credits(c.done_when, asked, values)) for c in qn.checks if raises(c.when, asked, values)]
+    appetite = answers.appetite or None
+    scored = [score_risk(qn, r, asked, values, appetite) for r in qn.risks if raises(r.when, asked, values)]
+    checks = [CheckResult(c, credits(c.done_when, asked, values),
+                          c.mandatory_when is None or raises(c.mandatory_when, asked, values),
+                          says(c.basis, asked, values), says(c.action, asked, values))
+              for c in qn.checks if raises(c.when, asked, values)]
     outstanding = {cr.check.id for cr in checks if not cr.done}
     done = {cr.check.id for cr in checks if cr.done}
     treats: dict[str, list[str]] = {}  # check id -> risks whose action is that check
@@ -299,8 +405,9 @@ def assess(qn: Questionnaire, answers: Answers) -> Register:
             q.sources[0], tuple(find_out[qid]), "find-out", add_days(assessed_on, ACTION_DAYS["should"])))
     for cr in checks:
         if not cr.done:
-            actions.append(RaisedAction(f"CHECK-{cr.check.id}", "must", cr.check.action, cr.check.source,
-                                        tuple(treats.get(cr.check.id, ())), "check", add_days(assessed_on, ACTION_DAYS["must"])))
+            priority = "must" if cr.mandatory else "should"
+            actions.append(RaisedAction(f"CHECK-{cr.check.id}", priority, cr.action, cr.check.source,
+                                        tuple(treats.get(cr.check.id, ())), "check", add_days(assessed_on, ACTION_DAYS[priority])))
     actions.sort(key=lambda a: PRIORITY_ORDER[a.priority])  # stable: questionnaire order within a priority
     barriers = [BarrierResult(b, raises(b.when, asked, values) if b.when is not None else False) for b in qn.barriers]
     unanswered = tuple(qid for qid in seen.asked if qid not in values)
@@ -309,4 +416,5 @@ def assess(qn: Questionnaire, answers: Answers) -> Register:
         unanswered=unanswered, risks=tuple(scored), actions=tuple(actions), checks=tuple(checks),
         barriers=tuple(barriers), tier=derive_tier(qn, scored, asked, values), assessed_on=assessed_on,
         notes={qid: a.note for qid, a in answers.values.items() if a.note and qid in asked},
+        appetite_source=answers.appetite_source if answers.appetite else "",
     )

@@ -20,7 +20,7 @@ def to_dict(register: Register) -> dict[str, Any]:
         "use_case": {k: register.profile(k) for k in ("name", "organisation", "owner", "phase")},
         "assessed_on": register.assessed_on,
         "tier": {"level": register.tier.level.level, "label": register.tier.level.label,
-                 "approver": register.tier.level.approver, "assessments": list(register.tier.level.assessments),
+                 "approver": register.tier.approver, "assessments": list(register.tier.level.assessments),
                  "review_months": register.tier.level.review_months, "reasons": list(register.tier.reasons)},
         "counts": {"inherent": register.counts(residual=False), "residual": register.counts()},
         "risks": [
@@ -49,7 +49,7 @@ def summary_text(register: Register, top: int = 10) -> str:
     qn = register.questionnaire
     tier = register.tier.level
     lines = [f"{register.profile('name')} ({register.profile('organisation')})",
-             f"Assurance tier: {tier.label} - approved by {tier.approver}; review every {tier.review_months} months"]
+             f"Assurance tier: {tier.label} - approved by {register.tier.approver}; review every {tier.review_months} months"]
     lines += [f"  because: {reason}" for reason in register.tier.reasons]
     inherent, residual = register.counts(residual=False), register.counts()
     rows = [[b.label, inherent[b.id], residual[b.id]] for b in reversed(qn.scoring.ratings)]

@@ -299,7 +299,7 @@ def rescore(previous: Previous, register: Register) -> tuple[Register, list[Prob
         return assess(old_qn, clean), warnings
     # That version is not available: recompute from the answers that still fit this version.
     # check() keeps exactly those; what it reports about the others is what "no longer fit" means.
-    as_now = Answers(qn.id, qn.version, qn.sha256, old.values, old.assessed_on)
+    as_now = Answers(qn.id, qn.version, qn.sha256, old.values, old.assessed_on, old.appetite, old.appetite_source)
     clean, _, _ = answers_mod.check(qn, as_now, where, complete=False)
     lost = len(old.values) - len(clean.values)
     warnings.append(Problem(name, f"{previous.questionnaire} is not available here, so the previous scores were "

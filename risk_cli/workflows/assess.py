@@ -196,7 +196,8 @@ def _defaults(qn: Questionnaire, last: "Loaded", echo: Callable[[str], None]) ->
     previous, file = last.answers, str(last.path)
     if last.kind == "template" or previous.questionnaire_id != qn.id or previous.questionnaire_version in ("", qn.version):
         return checked(qn, previous, file, complete=False)[0]
-    as_now = Answers(qn.id, qn.version, qn.sha256, previous.values, previous.assessed_on)
+    as_now = Answers(qn.id, qn.version, qn.sha256, previous.values, previous.assessed_on, previous.appetite,
+                     previous.appetite_source)
     fit, _, _ = answers_mod.check(qn, as_now, file, complete=False)
     lost = [qid for qid in previous.values if qid not in fit.values]
     echo(f"{file} was answered for {qn.id} {previous.questionnaire_version}; its answers are the defaults where "

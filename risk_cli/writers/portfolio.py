@@ -222,7 +222,7 @@ def escalations_sheet(ws: Any, pf: Portfolio) -> None:
     for u in rows:
         reg = u.register
         worst = u.worst_residual
-        append(ws, [u.organisation, u.name, reg.tier.level.level, reg.tier.level.label, reg.tier.level.approver,
+        append(ws, [u.organisation, u.name, reg.tier.level.level, reg.tier.level.label, reg.tier.approver,
                     len(reg.breaches), f"{worst.residual_score} {worst.residual_rating.label}" if worst else "",
                     len(reg.outstanding_checks), "\n".join(u.reasons), u.source.path])
     if rows:

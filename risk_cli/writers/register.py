@@ -87,15 +87,6 @@ def generated_at() -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def escalation(register: Register, sr: ScoredRisk) -> str:
-    top = register.questionnaire.scoring.ratings[-1].id
-    if sr.residual_rating.id == top:
-        return "Department"
-    if sr.breach:
-        return "Directorate"
-    return "Project"
-
-
 def target_date(register: Register, sr: ScoredRisk) -> str:
     if not sr.breach:
         return ""
@@ -123,7 +114,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     r = labelled(ws, 3, rows) + 1
     put(ws, r, 1, "Assurance tier", font=SUBTITLE)
     r += 1
-    r = labelled(ws, r, [("Tier", tier.label), ("Who approves", tier.approver),
+    r = labelled(ws, r, [("Tier", tier.label), ("Who approves", register.tier.approver),
                          ("Review", f"Every {tier.review_months} months")])
     put(ws, r, 1, "Assessments required", font=BOLD)
     for item in tier.assessments:
@@ -157,7 +148,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
         for sr in register.breaches:
             r += 1
             values = [sr.risk.id, scoring.category(sr.risk.category).label, sr.residual_score,
-                      sr.appetite.label, sr.appetite.max_score, escalation(register, sr), sr.risk.title]
+                      sr.appetite.label, sr.appetite.max_score, register.escalation(sr), sr.risk.title]
             for c, v in enumerate(values, start=1):
                 put(ws, r, c, v, border=True)
     else:
@@ -173,7 +164,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
             put(ws, r, 1, cr.check.title, border=True, align=WRAP)
             put(ws, r, 2, "Done" if cr.done else "Outstanding", border=True, align=WRAP,
                 fill_=fill("C6EFCE" if cr.done else "FFC7CE"))
-            put(ws, r, 3, cr.check.basis, border=True, align=WRAP)
+            put(ws, r, 3, cr.basis, border=True, align=WRAP)
             merge(ws, r, 3, 7)
     else:
         put(ws, r, 1, "None of the mandatory checks applies to these answers.")
@@ -223,7 +214,7 @@ def risk_row(register: Register, sr: ScoredRisk) -> dict[str, Any]:
         "Risk owner": register.profile("owner"), "Action owner": risk.owner,
         "Target date": as_date(target_date(register, sr)),
         "Proximity": PROXIMITY.get(register.values.get("profile.phase") or "", ""), "Trend": "New", CHANGE: "",
-        "Escalation level": escalation(register, sr), "Status": "Open", "Date raised": as_date(register.assessed_on),
+        "Escalation level": register.escalation(sr), "Status": "Open", "Date raised": as_date(register.assessed_on),
         "Last reviewed": as_date(register.assessed_on), "Next review": as_date(register.next_review),
         "NAO barrier": f"{barrier.title} (NAO: {barrier.nao_share})" if barrier else "",
         "Framework references": "\n".join(risk.references), "Unknown answers to find out": "\n".join(sr.unknowns),
@@ -386,7 +377,7 @@ def about_sheet(ws: Any, register: Register) -> None:
         r += 1
         put(ws, r, 1, t.label, border=True)
         put(ws, r, 2, t.review_months, border=True)
-        put(ws, r, 4, f"{t.approver}; " + "; ".join(t.assessments), border=True, align=WRAP)
+        put(ws, r, 4, f"{register.says(t.approver)}; " + "; ".join(t.assessments), border=True, align=WRAP)
     r += 2
     put(ws, r, 1, "Sources", font=SUBTITLE)
     for src in qn.sources.values():

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from risk_cli import __version__
 from risk_cli.model.answers import MAX_TEXT
-from risk_cli.model.conditions import All, AnyOf, Condition, Not, Test
+from risk_cli.model.conditions import All, AnyOf, Condition, Not, Ref, Test
 from risk_cli.model.questionnaire import Question, Questionnaire
 from risk_cli.writers.xlsx import (
     BOLD, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, fit_width, header_row, put, save, widths,
@@ -106,6 +106,8 @@ def describe(qn: Questionnaire, cond: Optional[Condition]) -> str:
     """A condition as a person reads it, with choice labels: 'data.personal is Yes or Don't know'."""
     if cond is None:
         return ""
+    if isinstance(cond, Ref):
+        return describe(qn, cond.part)
     if isinstance(cond, Test):
         return _test_text(qn, cond, negate=False)
     if isinstance(cond, Not):
@@ -116,6 +118,8 @@ def describe(qn: Questionnaire, cond: Optional[Condition]) -> str:
     parts = []
     for part in cond.parts:
         text = describe(qn, part)
+        while isinstance(part, Ref):
+            part = part.part
         nested = isinstance(part, (All, AnyOf)) and len(part.parts) > 1
         parts.append(f"({text})" if nested else text)
     return joiner.join(parts)
