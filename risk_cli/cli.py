@@ -99,6 +99,13 @@ def fail_on_option(help: str) -> Decorator:
     return click.option("--fail-on", metavar="RATING", help=help)
 
 
+def appetite_option() -> Decorator:
+    return click.option("--appetite", "appetite_path", metavar="FILE",
+                        help="Your organisation's risk appetite by category (a YAML file: appetite: {legal: minimal, ...}, "
+                             "source: ...), used instead of the questionnaire's and recorded in the register. "
+                             "See docs/appetite.md.")
+
+
 def quiet_option(help: str) -> Decorator:
     return click.option("--quiet", is_flag=True, help=help)
 
@@ -141,9 +148,10 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
               help="The use case's previous register: people's edits (owners, treatment, dates, status, notes) "
                    "carry over by risk and action id, and each risk is marked new, changed, unchanged or no "
                    "longer raised. In a terminal its answers are the defaults.")
+@appetite_option()
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
            save_path: Optional[str], no_input: bool, output: Optional[str], force: bool, fmt: str,
-           fail_on: Optional[str], previous_path: Optional[str]) -> None:
+           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str]) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
@@ -164,7 +172,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path)
+                                  fail_on, previous_path, appetite_path)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -226,8 +234,9 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
 @fail_on_option("Exit with code 1 if any register has a residual risk rated RATING or worse.")
 @force_option("Replace registers and the summary already in OUTDIR.")
 @quiet_option("No progress bar and no closing summary; problems are still reported.")
+@appetite_option()
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
-          fail_on: Optional[str], force: bool, quiet: bool) -> None:
+          fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str]) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
 
     INPUT is an answers file (.yaml), a filled questionnaire template or a register
@@ -248,7 +257,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
     from risk_cli.workflows import batch as batch_flow
 
     console = Console()
-    options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on)
+    options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on,
+                                 appetite=batch_flow.read_appetite(appetite_path))
     finish(batch_flow.run(inputs, outdir, options, jobs, quiet, console), console, batch_view.FORMATS, fmt)
 
 
@@ -297,8 +307,9 @@ Exit codes:
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @force_option("Replace answers files and registers already in DIR.")
 @format_option(import_view.FORMATS)
+@appetite_option()
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
-            fmt: str) -> None:
+            fmt: str, appetite_path: Optional[str]) -> None:
     """Import filled questionnaire templates, answers files and registers.
 
     Every input is checked first and every problem reported with its place (file,
@@ -320,7 +331,7 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
     from risk_cli.workflows import importing
 
     console = Console()
-    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console)
+    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path)
     finish(report, console, import_view.FORMATS, fmt)
 
 
@@ -345,8 +356,9 @@ Exit codes:
 @click.option("--escalate-tier", type=click.IntRange(min=1), metavar="N",
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
 @quiet_option("No progress bar.")
+@appetite_option()
 def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tuple[str, ...], force: bool, fmt: str,
-              strict: bool, escalate_tier: Optional[int], quiet: bool) -> None:
+              strict: bool, escalate_tier: Optional[int], quiet: bool, appetite_path: Optional[str]) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -369,7 +381,8 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
     console = Console()
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
-                                 progress=not quiet and fmt == "text", debug=debug, console=console)
+                                 progress=not quiet and fmt == "text", debug=debug, console=console,
+                                 appetite_path=appetite_path)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 

@@ -62,13 +62,9 @@ def risk_order(f: Fields, qn: Questionnaire) -> None:
             order = q.risk_order
             for a, b in itertools.combinations(range(len(order)), 2):  # order[a] is less risky than order[b]
                 safer, riskier = order[a], order[b]
-                if worsens and safer in holds and riskier not in holds:
-                    f.error(path, f"counts against {q.id} = {safer} but not {riskier}, which risk_order says is riskier: "
+                if (safer in holds and riskier not in holds) if worsens else (riskier in holds and safer not in holds):
+                    f.error(path, f"treats {q.id} = {safer} as worse than {riskier}, which risk_order says is riskier: "
                                   f"a riskier answer would lower {what}")
-                    break
-                if not worsens and riskier in holds and safer not in holds:
-                    f.error(path, f"counts in favour of {q.id} = {riskier} but not {safer}, which risk_order says is "
-                                  f"less risky: a riskier answer would lower {what}")
                     break
 
 

@@ -72,6 +72,25 @@ class Answers:
         return check(qn, self, file, complete=complete)
 
 
+@dataclass(frozen=True)
+class Appetite:
+    """An organisation's own risk appetite, given for a run (`--appetite FILE`): it replaces the
+    appetite any input names, and is saved with the answers so they keep scoring the same."""
+
+    levels: tuple[tuple[str, str], ...]  # (category id, appetite level id)
+    source: str  # whose appetite it is, as the register reports it
+    file: str = ""
+
+    def apply(self, qn: Questionnaire, answers: "Answers") -> tuple["Answers", list[Problem]]:
+        """The answers judged against this appetite, or the problems with it for this questionnaire."""
+        import dataclasses
+
+        problems = appetite_problems(qn, dict(self.levels), self.file)
+        if problems:
+            return answers, problems
+        return dataclasses.replace(answers, appetite=dict(self.levels), appetite_source=self.source), []
+
+
 def clean_text(value: str, where: str) -> tuple[str, Optional[str]]:
     """Normalise line endings and refuse what a spreadsheet cannot hold. Returns (text, error)."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")

@@ -21,7 +21,13 @@ def to_dict(register: Register) -> dict[str, Any]:
         "assessed_on": register.assessed_on,
         "tier": {"level": register.tier.level.level, "label": register.tier.level.label,
                  "approver": register.tier.approver, "assessments": list(register.tier.level.assessments),
-                 "review_months": register.tier.level.review_months, "reasons": list(register.tier.reasons)},
+                 "review_months": register.tier.level.review_months, "reasons": list(register.tier.reasons),
+                 "explained": [{"because": e.because, "risks": list(e.risks), "would_move_down": e.would_move_down}
+                               for e in register.tier.explained],
+                 "without_these_reasons": register.tier.without},
+        "appetite": {"source": register.appetite_source if register.answers.appetite else "questionnaire",
+                     "by_category": {c.id: qn.scoring.appetite(c.id, register.answers.appetite).id
+                                     for c in qn.scoring.categories}},
         "counts": {"inherent": register.counts(residual=False), "residual": register.counts()},
         "risks": [
             {"id": r.risk.id, "category": r.risk.category, "title": r.risk.title,
@@ -34,7 +40,8 @@ def to_dict(register: Register) -> dict[str, Any]:
         ],
         "actions": [{"id": a.id, "priority": a.priority, "text": a.text, "risks": list(a.risks), "kind": a.kind,
                      "due": a.due} for a in register.actions],
-        "checks": [{"id": c.check.id, "title": c.check.title, "done": c.done} for c in register.checks],
+        "checks": [{"id": c.check.id, "title": c.check.title, "done": c.done, "mandatory": c.mandatory}
+                   for c in register.checks],
         "barriers": [{"id": b.barrier.id, "reported": b.reported, "nao_share": b.barrier.nao_share}
                      for b in register.barriers],
         "unanswered": list(register.unanswered),
@@ -51,6 +58,7 @@ def summary_text(register: Register, top: int = 10) -> str:
     lines = [f"{register.profile('name')} ({register.profile('organisation')})",
              f"Assurance tier: {tier.label} - approved by {register.tier.approver}; review every {tier.review_months} months"]
     lines += [f"  because: {reason}" for reason in register.tier.reasons]
+    lines += [f"  to move down: {e.would_move_down}" for e in register.tier.explained if e.would_move_down]
     inherent, residual = register.counts(residual=False), register.counts()
     rows = [[b.label, inherent[b.id], residual[b.id]] for b in reversed(qn.scoring.ratings)]
     lines += ["", tabulate(rows, headers=["Rating", "Inherent", "Residual"], tablefmt="simple")]
@@ -61,8 +69,10 @@ def summary_text(register: Register, top: int = 10) -> str:
         lines += ["", f"Highest residual risks (top {len(worst)} of {len(register.risks)}):",
                   tabulate(rows, headers=["Risk", "Title", "Residual", "Appetite"], tablefmt="simple")]
     if register.checks:
-        rows = [[c.check.title, "done" if c.done else "OUTSTANDING"] for c in register.checks]
-        lines += ["", "Mandatory checks:", tabulate(rows, headers=["Check", "Status"], tablefmt="simple")]
+        rows = [[c.check.title, "done" if c.done else ("OUTSTANDING" if c.mandatory else "recommended")]
+                for c in register.checks]
+        heading = "Mandatory checks:" if all(c.mandatory for c in register.checks) else "Mandatory and recommended checks:"
+        lines += ["", heading, tabulate(rows, headers=["Check", "Status"], tablefmt="simple")]
     if register.unanswered:
         lines += ["", f"Not answered (scored cautiously): {', '.join(register.unanswered)}"]
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from risk_cli.model import answers as answers_mod
 from risk_cli import safe_yaml
-from risk_cli.model.answers import Answers
+from risk_cli.model.answers import Appetite, Answers
 from risk_cli.errors import InputProblems, Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.writers.register_layout import DATA
@@ -179,7 +179,7 @@ class Checked:
         return not self.errors
 
 
-def read_checked(path: Path | str, versions: "Versions") -> Checked:
+def read_checked(path: Path | str, versions: "Versions", appetite: Optional[Appetite] = None) -> Checked:
     """Read one input and check it; every problem is collected in the result, never raised.
 
     A template with bad cells is also checked for what else is wrong (missing answers...), so
@@ -198,7 +198,7 @@ def read_checked(path: Path | str, versions: "Versions") -> Checked:
         return Checked(p, "answers" if p.suffix.lower() in YAML_SUFFIXES else "", errors=list(exc.problems))
     except RiskCliError as exc:
         return Checked(p, errors=[Problem(str(p), line) for line in exc.lines()])
-    return check_loaded(loaded, versions)
+    return check_loaded(loaded, versions, appetite)
 
 
 def check_answers(qn: Questionnaire, raw: Answers, file: str,
@@ -220,9 +220,10 @@ def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -
     return clean, warnings
 
 
-def check_loaded(loaded: Loaded, versions: "Versions") -> Checked:
+def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appetite] = None) -> Checked:
     """Check answers already read against their questionnaire (see catalogue.versions): a
-    template's problems at their cells, with its warnings (a blank Date completed...)."""
+    template's problems at their cells, with its warnings (a blank Date completed...). A run's
+    `appetite` (--appetite) replaces the one the answers give."""
     file = str(loaded.path)
     raw = loaded.answers
     out = Checked(loaded.path, loaded.kind, raw)
@@ -240,6 +241,8 @@ def check_loaded(loaded: Loaded, versions: "Versions") -> Checked:
         return out
     out.questionnaire = qn
     clean, errors, warnings = check_answers(qn, raw, file)
+    if appetite is not None and not errors:
+        clean, errors = appetite.apply(qn, clean)
     out.errors.extend(errors)
     out.warnings.extend(warnings)
     if not errors:

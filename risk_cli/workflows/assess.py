@@ -4,6 +4,7 @@ options and prints the result."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from risk_cli.catalogue.versions import Versions
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
 from risk_cli.model import answers as answers_mod
-from risk_cli.model.answers import Answers
+from risk_cli.model.answers import Answers, Appetite
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register, assess
 from risk_cli.output.console import Console, stdin_is_terminal
@@ -37,6 +38,7 @@ class Options:
     force: bool = False
     fail_on: Optional[str] = None
     previous_path: Optional[str] = None
+    appetite_path: Optional[str] = None  # the organisation's own risk appetite (readers.appetite)
 
 
 @dataclass
@@ -84,15 +86,16 @@ def run(options: Options, console: Console) -> Result:
     if o.answers_path and o.resume_path:
         raise RiskCliError("give either --answers or --resume, not both")
     previous = register_reader.read(o.previous_path) if o.previous_path else None
+    appetite = read_appetite(o.appetite_path) if o.appetite_path else None
     if o.no_input or not stdin_is_terminal():
         source = o.answers_path or o.resume_path
         if not source:
             raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
-        outcome = from_file(o.questionnaire, source)
+        outcome = from_file(o.questionnaire, source, appetite)
     else:
         defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
         outcome = interactive(o.questionnaire, defaults_path, o.resume_path, o.save_path, console.echo, previous,
-                              o.fail_on)
+                              o.fail_on, appetite)
         if out_path is None:
             out_path = default_register_path(outcome.register)
     if previous is not None:
@@ -113,12 +116,19 @@ def run(options: Options, console: Console) -> Result:
     return Result(register, outcome.carry, o.fail_on, hits)
 
 
-def from_file(name: Optional[str], path: str) -> Outcome:
+def read_appetite(path: str) -> Appetite:
+    """An --appetite file, read before any question is asked so its problems show first."""
+    from risk_cli.readers import appetite
+
+    return appetite.read(path)
+
+
+def from_file(name: Optional[str], path: str, appetite: Optional[Appetite] = None) -> Outcome:
     """Non-interactive: answers (file, register or template) in, scored register out; read and
     checked exactly as batch and import do (see readers.inputs.read_checked)."""
     from risk_cli.readers import inputs
 
-    result = inputs.read_checked(path, Versions(name))
+    result = inputs.read_checked(path, Versions(name), appetite)
     if result.errors:
         raise InputProblems(result.errors)
     assert result.questionnaire is not None and result.answers is not None
@@ -134,7 +144,8 @@ def default_register_path(register: Register) -> Path:
 
 def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
                 save_path: Optional[str], echo: Callable[[str], None],
-                previous: Optional["Previous"] = None, fail_on: Optional[str] = None) -> Outcome:
+                previous: Optional["Previous"] = None, fail_on: Optional[str] = None,
+                appetite: Optional[Appetite] = None) -> Outcome:
     """Ask in the terminal, saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
@@ -168,6 +179,12 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
         register_reader.check_comparable(previous, qn.id)
     if fail_on:
         fail_on_mod.rating_id(qn, fail_on)  # a usage error: say so before the first question
+    if appetite is not None:  # likewise: an appetite that does not fit the questionnaire
+        start, problems = appetite.apply(qn, start)
+        if problems:
+            raise InputProblems(problems)
+    elif defaults is not None and defaults.appetite:  # last time's own appetite carries over
+        start = dataclasses.replace(start, appetite=dict(defaults.appetite), appetite_source=defaults.appetite_source)
     echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
     echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
          f"continue later with: risk-cli assess --resume {target}\n")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 if TYPE_CHECKING:
     from risk_cli.output.console import Console
 
+from risk_cli.model.answers import Appetite
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
 
 SUMMARY_XLSX = "batch-summary.xlsx"
@@ -36,6 +37,7 @@ class Options:
     questionnaire: Optional[str] = None  # -q: a bundled id or a file; None: the one each input names
     force: bool = False
     fail_on: Optional[str] = None  # a rating id or label
+    appetite: Optional[Appetite] = None  # --appetite: the organisation's own, for every input
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,15 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
     return Plan(out, options, tasks, missing)
 
 
+def read_appetite(path: Optional[str]) -> Optional[Appetite]:
+    """The --appetite file, read once for the whole batch (its problems are the run's: exit 2)."""
+    if not path:
+        return None
+    from risk_cli.readers import appetite
+
+    return appetite.read(path)
+
+
 def _check_options(options: Options) -> None:
     """A -q that does not load, or a --fail-on that is not one of its ratings, is a usage error."""
     if options.questionnaire is None:
@@ -251,7 +262,7 @@ class Worker:
 
         kind = ""
         try:
-            checked = inputs.read_checked(task.source, self.versions)
+            checked = inputs.read_checked(task.source, self.versions, self.options.appetite)
             kind = checked.kind
             if checked.errors:
                 return Result(task.index, task.source, "bad", kind,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from risk_cli.model import answers as answers_mod
-from risk_cli.model.answers import Answers
+from risk_cli.model.answers import Answers, Appetite
 from risk_cli.errors import ExitCode, Problem, RiskCliError, exit_code
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register
@@ -69,12 +69,12 @@ class Report:
         return []
 
 
-def check_one(path: Path, versions: "Versions") -> Item:
+def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None) -> Item:
     """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
     from risk_cli.readers import inputs
     from risk_cli.model import scoring
 
-    checked = inputs.read_checked(path, versions)
+    checked = inputs.read_checked(path, versions, appetite)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
     if checked.raw is not None:
         item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
@@ -116,7 +116,7 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 
 
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
-        force: bool = False) -> Report:
+        force: bool = False, appetite: Optional[Appetite] = None) -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli.catalogue.versions import Versions
     from risk_cli.readers import inputs
@@ -126,7 +126,7 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
         versions.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
-    items += [check_one(p, versions) for p in paths]
+    items += [check_one(p, versions, appetite) for p in paths]
     problems = plan(items, out_dir, force)
     report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
     if dry_run or problems or not report.good:
@@ -156,9 +156,12 @@ def write(report: Report, force: bool) -> None:
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
-                console: "Console") -> Report:
+                console: "Console", appetite_path: Optional[str] = None) -> Report:
     """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
-    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force)
+    from risk_cli.readers import appetite as appetite_reader
+
+    appetite = appetite_reader.read(appetite_path) if appetite_path else None
+    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite)
     for item in report.items:
         for problem in item.errors:
             console.error(str(problem))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from risk_cli.catalogue.versions import Versions
 from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
+from risk_cli.model.answers import Appetite
 from risk_cli.model.portfolio import Assessed, Portfolio, Skipped
 from risk_cli.readers.inputs import checked
 
@@ -37,7 +38,7 @@ def skipped(path: str, exc: Exception) -> Skipped:
     return Skipped(path, f"{path}: {exc}")
 
 
-def assess_one(path: Path, versions: Versions) -> tuple[Assessed, str]:
+def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = None) -> tuple[Assessed, str]:
     """Read, check and score one input; InputProblems or RiskCliError when it is unusable.
 
     Also returns the questionnaire hash the answers recorded when it differs from the
@@ -50,6 +51,10 @@ def assess_one(path: Path, versions: Versions) -> tuple[Assessed, str]:
     raw = loaded.answers
     qn = versions.for_input(raw, loaded.kind)
     clean, _ = checked(qn, raw, str(path))  # warnings: answers to questions that did not apply
+    if appetite is not None:
+        clean, problems = appetite.apply(qn, clean)
+        if problems:
+            raise InputProblems(problems)
     changed = raw.questionnaire_sha256 if raw.questionnaire_sha256 and raw.questionnaire_sha256 != qn.sha256 else ""
     return Assessed(str(path), loaded.kind, path.stat().st_mtime, assess(qn, clean)), changed
 
@@ -69,13 +74,13 @@ def expand(inputs: Iterable[str], output: Optional[Path] = None) -> tuple[list[P
 
 
 def gather(files: Iterable[Path], versions: Versions, tick: Optional[Callable[[], None]] = None,
-           debug: bool = False) -> Gathered:
+           debug: bool = False, appetite: Optional[Appetite] = None) -> Gathered:
     """Every file scored, or skipped with its reason; `tick` is called after each (progress)."""
     out = Gathered()
     changed: dict[tuple[str, str, str], list[str]] = {}
     for path in files:
         try:
-            assessed, old_hash = assess_one(path, versions)
+            assessed, old_hash = assess_one(path, versions, appetite)
         except RiskCliError as exc:
             out.skipped.append(skipped(str(path), exc))
         except Exception as exc:  # a file that trips a bug must not stop a thousand others
@@ -115,7 +120,8 @@ class Outcome:
 
 
 def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[str], force: bool, strict: bool,
-        escalate_tier: Optional[int], progress: bool, debug: bool, console: "Console") -> Outcome:
+        escalate_tier: Optional[int], progress: bool, debug: bool, console: "Console",
+        appetite_path: Optional[str] = None) -> Outcome:
     """`risk-cli portfolio`: every input read and scored (a bad one reported and skipped, or the run
     stopped with --strict), the portfolio built and its workbook written."""
     from risk_cli.fileio import check_writable
@@ -125,9 +131,14 @@ def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[s
     if out_path is not None:
         check_writable(out_path, force)
     versions = Versions.library(questionnaires)
+    appetite = None
+    if appetite_path:
+        from risk_cli.readers import appetite as appetite_reader
+
+        appetite = appetite_reader.read(appetite_path)
     files, missing = expand(inputs, out_path)
     with console.progress(len(files), "Reading", show=progress and len(files) > 20) as tick:
-        gathered = gather(files, versions, tick=tick, debug=debug)
+        gathered = gather(files, versions, tick=tick, debug=debug, appetite=appetite)
     skipped = missing + gathered.skipped
     for s in skipped:
         console.error(s.line() + ("" if strict else " (skipped)"))
