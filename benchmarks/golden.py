@@ -46,7 +46,7 @@ def commands() -> list[list[str]]:
         ["assess", "--answers", "in/bad.yaml", "--no-input"],
         ["assess", "--no-input"],
         ["questionnaires"], ["questionnaires", "--format", "json"],
-        ["validate", "questionnaires/uk-public-sector-ai.yaml", MINI, "in/bad.yaml"],
+        ["validate", "questionnaires/uk-public-sector-ai-1.1.0.yaml", MINI, "in/bad.yaml"],
         ["template", "-o", "template/questionnaire.xlsx"],
         ["template", "-q", MINI, "-o", "template/mini.xlsx"],
         ["template", "-o", "template/questionnaire.xlsx"],

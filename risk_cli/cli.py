@@ -186,7 +186,7 @@ def validate(files: tuple[str, ...]) -> None:
 
     
     Examples:
-      risk-cli validate questionnaires/uk-public-sector-ai.yaml
+      risk-cli validate questionnaires/uk-public-sector-ai-1.1.0.yaml
       risk-cli validate drafts/*.yaml
     """
     from risk_cli.workflows import questionnaires

@@ -21,7 +21,7 @@ from risk_cli.errors import InputProblems
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
 from tests.test_samples import values as register_values
 
-BUNDLED = ROOT / "questionnaires" / "uk-public-sector-ai.yaml"
+BUNDLED = ROOT / "questionnaires" / "uk-public-sector-ai-1.1.0.yaml"  # the newest version
 SAMPLE = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
 
 
@@ -107,8 +107,8 @@ def test_the_cli_writes_the_same_register_and_summary_from_the_cache(tmp_path, c
         assert result.exit_code == 0, result.output
         outputs.append((result.stdout, register_values(out)))
         cache.forget()
-        assert len(entries(cache_dir)) == 1
-        refuse_yaml(monkeypatch, BUNDLED.name)  # the second run must hit the cache (answers are still YAML)
+        assert len(entries(cache_dir)) == len(list(bundled.bundled_dir().glob("*.yaml")))  # every version is listed
+        refuse_yaml(monkeypatch, "uk-public-sector-ai")  # the second run must hit the cache (answers are still YAML)
     assert outputs[0] == outputs[1]
 
 

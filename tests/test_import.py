@@ -427,7 +427,7 @@ def test_blank_date_completed_is_today_with_a_warning(template, tmp_path, run):
         in result.stderr.splitlines()
 
 
-@pytest.mark.skipif(not (ROOT / "questionnaires" / "uk-public-sector-ai.yaml").exists(),
+@pytest.mark.skipif(not (ROOT / "questionnaires" / "uk-public-sector-ai-1.1.0.yaml").exists(),
                     reason="the bundled questionnaire is not written yet")
 def test_bundled_questionnaire_round_trip(tmp_path, run):
     from risk_cli.catalogue import bundled

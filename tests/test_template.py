@@ -170,7 +170,7 @@ def test_unknown_questionnaire(tmp_path, run):
     assert not (tmp_path / "q.xlsx").exists()
 
 
-@pytest.mark.skipif(not (ROOT / "questionnaires" / "uk-public-sector-ai.yaml").exists(),
+@pytest.mark.skipif(not (ROOT / "questionnaires" / "uk-public-sector-ai-1.1.0.yaml").exists(),
                     reason="the bundled questionnaire is not written yet")
 def test_bundled_questionnaire_template(tmp_path, run):
     out = make_template(run, tmp_path / "uk.xlsx", "uk-public-sector-ai")
