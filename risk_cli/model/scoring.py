@@ -348,7 +348,12 @@ def _remedy(sr: ScoredRisk, target: int, aim: str) -> str:
     if max(1, sr.likelihood - cut_l) * max(1, sr.impact - cut_i) > target:
         return (f"{head}: no control the questionnaire knows would bring it {aim}; treat it through its actions, "
                 "or have the approver accept it")
-    return f"{head}: " + ", ".join(c.text[0].lower() + c.text[1:] for c in chosen) + f" would bring it {aim}"
+    return f"{head}: " + ", ".join(_in_sentence(c.text) for c in chosen) + f" would bring it {aim}"
+
+
+def _in_sentence(text: str) -> str:
+    """A control's text inside a sentence: its capital dropped, unless it starts an acronym (DPIA)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
 def add_months(iso: str, months: int) -> str:

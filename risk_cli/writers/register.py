@@ -345,6 +345,7 @@ def responses_sheet(ws: Any, register: Register) -> None:
 def about_sheet(ws: Any, register: Register) -> None:
     qn = register.questionnaire
     s = qn.scoring
+    esc = s.escalation
     widths(ws, [28, 14, 14, 70])
     put(ws, 1, 1, "About this register", font=TITLE)
     rows: list[tuple[str, Any]] = [
@@ -361,7 +362,7 @@ def about_sheet(ws: Any, register: Register) -> None:
         "A 'Don't know' or missing answer is never treated as safe: it counts towards raising a risk or score, never as a control, and adds an action to find out.",
         "A residual score above the appetite for the risk's category is outside appetite: treat it and escalate it. The target score is the appetite limit.",
         "Answers to questions that did not apply (because of an earlier answer) are not scored. Scores are recomputed by risk-cli on every run; a score typed into this workbook is never read back.",
-        "Escalation level: Department when the residual rating is the highest band; Directorate when outside appetite; otherwise Project. Proximity follows the delivery phase. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
+        f"Escalation level: {register.says(esc.top_rating)} when the residual rating is the highest band; {register.says(esc.above_appetite)} when outside appetite; otherwise {register.says(esc.within_appetite)}. Proximity follows the delivery phase. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
     ]
     for line in method:
         r += 1
