@@ -17,6 +17,7 @@ import click
 
 from risk_cli import __version__
 from risk_cli.errors import ExitCode, RiskCliError, one_line
+from risk_cli.output import atrs as atrs_view
 from risk_cli.output import batch as batch_view
 from risk_cli.output import importing as import_view
 from risk_cli.output import portfolio as portfolio_view
@@ -77,6 +78,7 @@ def cli(debug: bool) -> None:
       risk-cli template -o questionnaire.xlsx            # a workbook to fill in without the tool
       risk-cli import returns/ -o imported/              # filled workbooks back: checked and scored
       risk-cli portfolio registers/ -o portfolio.xlsx    # one view across every use case
+      risk-cli atrs answers.yaml -o record.md -o record.xlsx  # a draft ATRS transparency record
     """
 
 
@@ -104,6 +106,12 @@ def appetite_option() -> Decorator:
                         help="Your organisation's risk appetite by category (a YAML file: appetite: {legal: minimal, ...}, "
                              "source: ...), used instead of the questionnaire's and recorded in the register. "
                              "See docs/appetite.md.")
+
+
+def include_security_option() -> Decorator:
+    return click.option("--include-security", is_flag=True,
+                        help="Include the risks a record for publication leaves out (the security category) and the "
+                             "actions to find out unknown answers, for clearance with your security team.")
 
 
 def quiet_option(help: str) -> Decorator:
@@ -235,8 +243,13 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
 @force_option("Replace registers and the summary already in OUTDIR.")
 @quiet_option("No progress bar and no closing summary; problems are still reported.")
 @appetite_option()
+@click.option("--atrs", "atrs_records", is_flag=True,
+              help="Also draft each input's ATRS record beside its register: OUTDIR/<name>-atrs.md and "
+                   "<name>-atrs.xlsx (see risk-cli atrs). An input whose questionnaire has no ATRS mapping is bad.")
+@include_security_option()
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
-          fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str]) -> None:
+          fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str], atrs_records: bool,
+          include_security: bool) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
 
     INPUT is an answers file (.yaml), a filled questionnaire template or a register
@@ -253,12 +266,16 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
       risk-cli batch a.yaml b.yaml filled-template.xlsx -o out/ --jobs 2
       risk-cli batch assessments/ -o out/ --format json --quiet > summary.jsonl
       risk-cli batch assessments/ -o out/ --fail-on extreme --force
+      risk-cli batch assessments/ -o out/ --atrs         # and a draft ATRS record for each
     """
     from risk_cli.workflows import batch as batch_flow
 
     console = Console()
+    if include_security and not atrs_records:
+        raise RiskCliError("--include-security is for the ATRS records: add --atrs")
     options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on,
-                                 appetite=batch_flow.read_appetite(appetite_path))
+                                 appetite=batch_flow.read_appetite(appetite_path), atrs=atrs_records,
+                                 include_security=include_security)
     finish(batch_flow.run(inputs, outdir, options, jobs, quiet, console), console, batch_view.FORMATS, fmt)
 
 
@@ -384,6 +401,59 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
                                  progress=not quiet and fmt == "text", debug=debug, console=console,
                                  appetite_path=appetite_path)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
+
+
+ATRS_EPILOG = """\b
+Exit codes:
+  0   the record was drafted (and written, with -o)
+  2   bad input or usage: the input has problems, its questionnaire has no ATRS
+      mapping, or an output exists (no --force) or has no known suffix; nothing written"""
+
+
+@cli.command(epilog=ATRS_EPILOG)
+@click.argument("source", metavar="INPUT")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Write the record here; the suffix says how: .md (Markdown, to read and review), .xlsx (the "
+                   "standard's template layout, to paste or submit) or .json (for tools). Repeatable. "
+                   "Without -o the record is printed.")
+@click.option("--format", "fmt", type=click.Choice(atrs_view.FORMATS.names), default=None,
+              help=f"What to print when there is no -o (default: {atrs_view.FORMATS.default}). {atrs_view.FORMATS.help()}")
+@questionnaire_option("Score the input with this questionnaire (a bundled id, ID@VERSION or a YAML file). "
+                      "Default: the one the input names.")
+@force_option("Replace output files that exist.")
+@include_security_option()
+def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnaire: Optional[str], force: bool,
+         include_security: bool) -> None:
+    """Draft an Algorithmic Transparency Recording Standard (ATRS) record.
+
+    INPUT is an answers file, a register risk-cli wrote or a filled template. The record
+    follows the standard (ATRS v4.0) field by field, Tier 1 then Tier 2, with its own
+    headings. Each field the answers or the register support is drafted in plain words and
+    says which answers it came from; every other field is marked To complete, with what
+    the standard asks for. Risks come from the register's highest residual risks with
+    their mitigations; impact assessments from the mandatory checks (DPIA, equality
+    impact assessment) and their status. The top of the record says whether the standard
+    is mandatory for the organisation the answers describe, or recommended.
+
+    The record is for publication, so risks in the security category and the actions to
+    find out unknown answers are left out (and the record says so) unless
+    --include-security. Which answer fills which field is set by the questionnaire's
+    `atrs` section (docs/atrs.md).
+
+    \b
+    Examples:
+      risk-cli atrs answers.yaml                        # print the record as Markdown
+      risk-cli atrs answers.yaml -o record.md -o record.xlsx
+      risk-cli atrs register.xlsx -o record.json --force
+      risk-cli atrs answers.yaml --format json
+    """
+    from risk_cli.workflows import atrs as atrs_flow
+
+    console = Console()
+    if outputs and fmt:
+        raise RiskCliError("--format chooses what is printed without -o; with -o each file's suffix says its format")
+    result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security), console)
+    finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
 
 
 def main() -> None:

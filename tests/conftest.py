@@ -35,15 +35,22 @@ def mini_answers(**overrides: Any) -> dict:
         "delivery.skills": "yes",
         "delivery.date": "2027-01-31",
     }
+    return answers_document("mini", "0.1.0", "2026-11-27", answers, overrides)
+
+
+def answers_document(qid: str, version: str, assessed_on: str, answers: dict, overrides: dict) -> dict:
+    """An answers document: `answers` with `overrides` applied (`a__b=value` replaces answer a.b,
+    None drops it), profile answers apart from the rest."""
+    answers = dict(answers)
     for key, value in overrides.items():
-        qid = key.replace("__", ".")
+        name = key.replace("__", ".")
         if value is None:
-            answers.pop(qid, None)
+            answers.pop(name, None)
         else:
-            answers[qid] = value
+            answers[name] = value
     profile = {k: v for k, v in answers.items() if k.startswith("profile.")}
     rest = {k: v for k, v in answers.items() if not k.startswith("profile.")}
-    return {"questionnaire": {"id": "mini", "version": "0.1.0"}, "assessed_on": "2026-11-27",
+    return {"questionnaire": {"id": qid, "version": version}, "assessed_on": assessed_on,
             "profile": profile, "answers": rest}
 
 

@@ -9,14 +9,16 @@ import click
 import pytest
 
 from risk_cli.cli import cli
-from risk_cli.output import batch, importing, portfolio, questionnaires, register
+from risk_cli.output import atrs, batch, importing, portfolio, questionnaires, register
 from risk_cli.output.formats import OutputFormat
 from tests.conftest import MINI, ROOT, mini_answers, write_yaml
 
 SAMPLE = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
 
 VIEWS = {"assess": register.FORMATS, "batch": batch.FORMATS, "import": importing.FORMATS,
-         "portfolio": portfolio.FORMATS, "questionnaires": questionnaires.FORMATS}
+         "portfolio": portfolio.FORMATS, "questionnaires": questionnaires.FORMATS, "atrs": atrs.FORMATS}
+DEFAULTS = {"atrs": "markdown"}  # a record is a document to read; every other command prints text
+ATRS_QN = ROOT / "tests" / "fixtures" / "atrs-mini.yaml"
 
 
 def arguments(command: str, tmp_path, name: str) -> list:
@@ -27,6 +29,7 @@ def arguments(command: str, tmp_path, name: str) -> list:
         "import": ["import", answers, "-o", tmp_path / "imported", "-q", MINI, "--dry-run"],
         "portfolio": ["portfolio", SAMPLE],
         "questionnaires": ["questionnaires"],
+        "atrs": ["atrs", ROOT / "tests" / "fixtures" / "atrs-answers.yaml", "-q", ATRS_QN],
     }[command]
 
 
@@ -41,7 +44,8 @@ def test_the_option_offers_exactly_the_formats_the_view_renders(command):
     option = next(p for p in cli.commands[command].params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     assert list(option.type.choices) == VIEWS[command].names
-    assert option.default == VIEWS[command].default == "text"
+    assert VIEWS[command].default == DEFAULTS.get(command, "text")
+    assert option.default in (VIEWS[command].default, None)  # None: atrs prints its default only without -o
 
 
 @pytest.mark.parametrize("command,name", [(c, n) for c in sorted(VIEWS) for n in VIEWS[c].names])
@@ -55,6 +59,6 @@ def test_every_command_renders_every_format_it_lists(command, name, tmp_path, ru
         lines = result.stdout.splitlines()
         assert lines and all(isinstance(json.loads(line), dict) for line in lines)
     else:
-        assert kind is OutputFormat.TEXT and result.stdout.strip()
+        assert kind in (OutputFormat.TEXT, OutputFormat.MARKDOWN) and result.stdout.strip()
         with pytest.raises(ValueError):
             json.loads(result.stdout)

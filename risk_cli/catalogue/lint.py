@@ -76,11 +76,14 @@ def unused_questions(f: Fields, qn: Questionnaire) -> None:
     for r in qn.risks:
         conds += [r.when] + [x.when for x in r.likelihood.add + r.likelihood.at_least + r.impact.add + r.impact.at_least]
         conds += [c.when for c in r.controls] + [a.when for a in r.actions]
+    for _, parts in (qn.atrs.fields if qn.atrs else ()):
+        conds += [part.when for part in parts]
+        used.update(q for part in parts for q in part.placeholders)
     for cond in conds:
         used.update(t.question for t in conditions.tests(cond))
     for q in qn.questions:
         if q.id not in used and q.type not in ("text", "date"):
-            f.warnings.append(Problem(f.doc.file, "is not used by any condition, risk, check, barrier or tier rule",
+            f.warnings.append(Problem(f.doc.file, "is not used by any condition, risk, check, barrier, tier rule or ATRS field",
                                       where=f"question {q.id}"))
 
 

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from risk_cli import safe_yaml
 from risk_cli.catalogue.fields import CHOICE_ID as NAME, ID, VERSION, Fields, Path_
 from risk_cli.catalogue.lint import lint
+from risk_cli.catalogue.read_atrs import read_atrs
 from risk_cli.catalogue.read_risks import read_barriers, read_checks, read_risks
 from risk_cli.catalogue.read_scoring import read_scoring
 from risk_cli.catalogue.read_sections import read_sections
@@ -24,7 +25,7 @@ from risk_cli.model.questionnaire import Questionnaire, Source
 
 FORMAT = 1
 TOP_KEYS = ("format", "id", "version", "title", "sources", "scoring", "sections", "risks")
-OPTIONAL_TOP_KEYS = ("description", "barriers", "checks", "conditions")
+OPTIONAL_TOP_KEYS = ("description", "barriers", "checks", "conditions", "atrs")
 
 
 def canonical_json(data: Any) -> str:
@@ -114,12 +115,13 @@ def read_questionnaire(f: Fields) -> Optional[Questionnaire]:
     barriers = read_barriers(f, top)
     checks = read_checks(f, top)
     risks = read_risks(f, top, scoring, {b.id for b in barriers}, checks)
+    atrs = read_atrs(f, top, checks, scoring)
     if scoring is None or f.problems:
         return None
     result = Questionnaire(
         id=qid, version=version, title=title, description=description, sources=sources,
         scoring=scoring, sections=tuple(sections), risks=tuple(risks), barriers=tuple(barriers),
-        checks=tuple(checks), sha256=content_hash(raw, canonical),
+        checks=tuple(checks), atrs=atrs, sha256=content_hash(raw, canonical),
     )
     lint(f, result)
     return None if f.problems else result

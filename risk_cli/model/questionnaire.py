@@ -6,6 +6,7 @@ nothing else in the tool reads questionnaire YAML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional
@@ -298,6 +299,53 @@ class Check:
     mandatory_when: Optional[Condition] = None  # absent: mandatory wherever it applies; else recommended elsewhere
 
 
+ATRS_REGISTER_ITEMS = ("top_risks", "checks", "assessment")
+ATRS_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # {question.id} in an ATRS sentence
+
+
+@dataclass(frozen=True)
+class AtrsPart:
+    """One piece of an ATRS record field: a sentence made from answers, or something the scored
+    register holds. Which answer fills which field is questionnaire data, so each version maps its
+    own questions (docs/atrs.md)."""
+
+    text: str = ""  # a sentence; each {question.id} in it becomes that answer as a person reads it
+    when: Optional[Condition] = None  # used only when this holds (an unknown answer does not)
+    register: str = ""  # instead of text: one of ATRS_REGISTER_ITEMS
+    checks: tuple[str, ...] = ()  # register "checks": the check ids to report, in this order
+    top: int = 10  # register "top_risks": how many of the highest residual risks
+    withhold: tuple[str, ...] = ()  # register "top_risks": categories left out of a record for publication
+    complete: bool = False  # this part alone gives everything the field asks for
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ATRS_PLACEHOLDER.findall(self.text)))
+
+
+@dataclass(frozen=True)
+class AtrsScope:
+    """Whether the standard is mandatory for the organisation the answers describe, or only
+    recommended; taken from a check (its `when` and `mandatory_when`) or given directly."""
+
+    mandatory_when: Optional[Condition] = None  # None: mandatory for every organisation
+    applies_when: Optional[Condition] = None  # the tool is of the kind the standard covers (None: always)
+    basis: Optional[Wording] = None  # why, in words for these answers
+    check: str = ""  # the check it was taken from, if any
+
+
+@dataclass(frozen=True)
+class AtrsMapping:
+    """How a questionnaire's answers fill an ATRS record: the standard version it maps onto, the
+    scope rule, and the parts of each field it can fill (fields it does not name are To complete)."""
+
+    standard: str
+    scope: AtrsScope
+    fields: tuple[tuple[str, tuple[AtrsPart, ...]], ...]
+
+    def parts(self, field_id: str) -> tuple[AtrsPart, ...]:
+        return next((parts for fid, parts in self.fields if fid == field_id), ())
+
+
 @dataclass(frozen=True)
 class Source:
     """An entry in the citation catalogue, so every question and action can name the guidance or law
@@ -324,6 +372,7 @@ class Questionnaire:
     description: str = ""
     barriers: tuple[Barrier, ...] = ()
     checks: tuple[Check, ...] = ()
+    atrs: Optional[AtrsMapping] = None  # how answers fill an ATRS record, if this version says
     path: str = field(default="", compare=False)
 
     @cached_property

@@ -21,7 +21,7 @@ def record(r: "Result") -> dict[str, Any]:
         "risks": r.risks,
         "worst": None if r.worst_score is None else {"id": r.worst_id, "score": r.worst_score, "rating": r.worst_rating},
         "appetite_breaches": len(r.breaches), "breach_ids": list(r.breaches),
-        "fail_on_hits": list(r.fail_on_hits),
+        "fail_on_hits": list(r.fail_on_hits), "atrs_records": list(r.records),
     }
 
 
@@ -43,7 +43,8 @@ def summary_text(outcome: "Outcome") -> str:
     tiers = tier_counts(results)
     if tiers:
         lines.append("Tiers: " + ", ".join(f"{label}: {n}" for label, n in tiers))
-    lines.append(f"Registers in {outcome.plan.outdir}; summary in {outcome.plan.summary_path}")
+    lines.append(f"Registers{' and ATRS records' if outcome.plan.options.atrs else ''} in {outcome.plan.outdir}; "
+                 f"summary in {outcome.plan.summary_path}")
     return "\n".join(lines)
 
 

@@ -25,11 +25,13 @@ class OutputFormat(enum.Enum):
     TEXT = "text"  # for people: a summary on the terminal
     JSON = "json"  # one JSON document on stdout, for pipelines
     JSON_LINES = "json-lines"  # one JSON object per line, one per input: streamable
+    MARKDOWN = "markdown"  # a document to read and review (an ATRS record)
+    XLSX = "xlsx"  # an Excel workbook, written to a file
 
     @property
     def binary(self) -> bool:
-        """Written to a file (-o), never printed: none yet (a Word report will be)."""
-        return False
+        """Written to a file (-o), never printed."""
+        return self is OutputFormat.XLSX
 
 
 @dataclass(frozen=True)

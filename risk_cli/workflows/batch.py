@@ -38,6 +38,8 @@ class Options:
     force: bool = False
     fail_on: Optional[str] = None  # a rating id or label
     appetite: Optional[Appetite] = None  # --appetite: the organisation's own, for every input
+    atrs: bool = False  # --atrs: a draft ATRS record beside each register (workflows.atrs)
+    include_security: bool = False  # --include-security: for those records
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Result:
     worst_rating: str = ""
     breaches: tuple[str, ...] = ()  # risk ids whose residual score is above appetite
     fail_on_hits: tuple[str, ...] = ()  # risk ids at or above the --fail-on rating
+    records: tuple[str, ...] = ()  # --atrs: the record files written
 
     @property
     def ok(self) -> bool:
@@ -143,7 +146,12 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
         raise InputProblems([p for kind, p in order if kind == "missing"]
                             or [Problem(", ".join(map(str, inputs)) or "(none)", "no inputs to assess")])
     names = register_names(files)
-    clashes = [out / n for n in names + [SUMMARY_XLSX] if (out / n).exists()]
+    planned = [out / n for n in names + [SUMMARY_XLSX]]
+    if options.atrs:
+        from risk_cli.workflows.atrs import record_paths
+
+        planned += [p for n in names for p in record_paths(out / n)]
+    clashes = [p for p in planned if p.exists()]
     if clashes and not options.force:
         raise InputProblems([Problem(str(c), "already exists; use --force to replace it") for c in clashes])
     _check_options(options)
@@ -268,10 +276,15 @@ class Worker:
                 return Result(task.index, task.source, "bad", kind,
                               problems=_lines(task.source, [str(p) for p in checked.errors]))
             qn = checked.questionnaire
+            if self.options.atrs:
+                from risk_cli.workflows import atrs
+
+                atrs.mapped(qn, task.source)
             register = scoring.assess(qn, checked.answers)
             threshold = self.fail_on(qn)
             hits = tuple(reaches(register, threshold)) if threshold else ()
             register_xlsx.write(register, Path(task.output), force=self.options.force)
+            records = self.records(register, Path(task.output))
         except RiskCliError as exc:
             return Result(task.index, task.source, "bad", kind, problems=_lines(task.source, exc.lines()))
         except (KeyboardInterrupt, SystemExit):
@@ -279,7 +292,19 @@ class Worker:
         except Exception as exc:  # a bug, or a library failing on a strange file: report it, keep going
             message = f"{task.source}: internal error: {type(exc).__name__}: {exc} (please report it)"
             return Result(task.index, task.source, "bad", kind, problems=(message,))
-        return summarise(task, kind, register, checked.warnings, hits)
+        return summarise(task, kind, register, checked.warnings, hits, records)
+
+    def records(self, register: Any, register_path: Path) -> tuple[str, ...]:
+        """With --atrs, the input's draft ATRS record beside its register (Markdown and workbook)."""
+        if not self.options.atrs:
+            return ()
+        from risk_cli.workflows import atrs
+
+        record = atrs.draft(register, self.options.include_security)
+        paths = atrs.record_paths(register_path)
+        for path in paths:
+            atrs.write(record, path, self.options.force)
+        return tuple(str(p) for p in paths)
 
 
 def _lines(source: str, lines: list[str]) -> tuple[str, ...]:
@@ -290,7 +315,8 @@ def _lines(source: str, lines: list[str]) -> tuple[str, ...]:
     return tuple(line if line.startswith(shown) else f"{shown}: {line}" for line in lines)
 
 
-def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hits: tuple[str, ...]) -> Result:
+def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hits: tuple[str, ...],
+              records: tuple[str, ...] = ()) -> Result:
     """The summary row of one register."""
     qn = register.questionnaire
     bands = tuple(reversed(qn.scoring.ratings))
@@ -304,7 +330,7 @@ def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hit
         residual=tuple(counts[b.id] for b in bands), risks=len(register.risks),
         worst_id=worst[0].risk.id if worst else "", worst_score=worst[0].residual_score if worst else None,
         worst_rating=worst[0].residual_rating.label if worst else "",
-        breaches=tuple(r.risk.id for r in register.breaches), fail_on_hits=hits,
+        breaches=tuple(r.risk.id for r in register.breaches), fail_on_hits=hits, records=records,
     )
 
 

@@ -31,7 +31,7 @@ def summary_rows(plan: Plan, results: Sequence[Result]) -> tuple[list[str], list
                "Appetite breaches", "Risks above appetite"]
     if plan.options.fail_on:
         header += [f"At or above {plan.options.fail_on}"]
-    header += ["Register", "Warnings"]
+    header += ["Register"] + (["ATRS record"] if plan.options.atrs else []) + ["Warnings"]
     rows: list[list[Any]] = []
     for n, r in enumerate(results, start=1):
         counts = {label: c for (_, label, _), c in zip(r.ratings, r.residual)}
@@ -42,7 +42,10 @@ def summary_rows(plan: Plan, results: Sequence[Result]) -> tuple[list[str], list
                 r.worst_rating, "" if not r.ok else len(r.breaches), ", ".join(r.breaches)]
         if plan.options.fail_on:
             row += [", ".join(r.fail_on_hits)]
-        row += [Path(r.register).name if r.register else "", "\n".join(r.warnings)]
+        row += [Path(r.register).name if r.register else ""]
+        if plan.options.atrs:
+            row += [", ".join(Path(p).name for p in r.records)]
+        row += ["\n".join(r.warnings)]
         rows.append(row)
     return header, rows
 

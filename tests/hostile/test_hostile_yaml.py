@@ -25,7 +25,7 @@ LAUGHS = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10))
 ANSWERS_SHAPE = "an answers file is a mapping with questionnaire, profile and answers"
 QUESTIONNAIRE_SHAPE = ("expected a mapping with keys format, id, version, title, sources, scoring, sections, risks, "
-                       "description, barriers, checks, conditions")
+                       "description, barriers, checks, conditions, atrs")
 
 
 @dataclass(frozen=True)
