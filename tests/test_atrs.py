@@ -66,10 +66,9 @@ def answers(**overrides) -> dict:
 
 def unmapped(tmp_path) -> Path:
     """Answers to the bundled questionnaire 1.0.0, which has no ATRS mapping (and never will: it is frozen)."""
-    sample = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
-    doc = yaml.safe_load(sample.read_text(encoding="utf-8"))
-    assert doc["questionnaire"]["version"] == "1.0.0"
-    return write_yaml(tmp_path / "old.yaml", doc)
+    source = FIXTURES / "uk-1.0.0-council-chatbot-answers.yaml"
+    assert yaml.safe_load(source.read_text(encoding="utf-8"))["questionnaire"]["version"] == "1.0.0"
+    return write_yaml(tmp_path / "old.yaml", yaml.safe_load(source.read_text(encoding="utf-8")))
 
 
 def record_json(run, tmp_path, *extra, **overrides) -> dict:
@@ -361,6 +360,12 @@ def test_batch_writes_a_record_for_each_input(run, tmp_path):
     header = [c.value for c in summary[1]]
     assert summary.cell(row=2, column=header.index("ATRS record") + 1).value == "one-atrs.md, one-atrs.xlsx"
 
+    (out / "batch-summary.xlsx").unlink()  # (a batch summary in a folder is not an input either: another matter)
+    again = run("batch", out, "-o", tmp_path / "again", "-q", QN, "--jobs", "1", "--format", "json")
+    assert again.exit_code == 0, again.output  # the records in the folder are outputs, not inputs
+    assert sorted(Path(json.loads(line)["file"]).name for line in again.stdout.splitlines()) == \
+        ["one-register.xlsx", "two-register.xlsx"]
+
 
 def test_batch_reports_an_input_it_cannot_draft_a_record_for(run, tmp_path):
     old = unmapped(tmp_path)
@@ -440,3 +445,4 @@ def test_docs_list_every_field_of_the_standard():
     standard = atrs_standard.load("4.0")
     assert rows == [f"| `{f.id}` | {f.ref} | {s.heading} | {f.name} | {f.verified} |"
                     for s in standard.sections for f in s.fields]
+

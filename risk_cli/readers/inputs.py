@@ -17,7 +17,7 @@ from risk_cli import safe_yaml
 from risk_cli.model.answers import Appetite, Answers
 from risk_cli.errors import InputProblems, Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import Questionnaire
-from risk_cli.writers.register_layout import DATA
+from risk_cli.writers.register_layout import ATRS_RECORD_SUFFIX, DATA
 
 if TYPE_CHECKING:
     from risk_cli.catalogue.versions import Versions
@@ -37,14 +37,16 @@ class Loaded:
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named, plus the answers files and workbooks inside folders named (sorted, recursive)."""
+    """Files named, plus the answers files and workbooks inside folders named (sorted, recursive).
+    In a folder, ATRS records risk-cli wrote (`<name>-atrs.xlsx`, beside the registers) are outputs,
+    not inputs, and are passed over."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in YAML_SUFFIXES + XLSX_SUFFIXES
-                           and not f.name.startswith((".", "~$")))
+                           and not f.name.startswith((".", "~$")) and not f.name.lower().endswith(ATRS_RECORD_SUFFIX))
             if not found:
                 problems.append(Problem(str(p), "folder holds no answers files (.yaml) or workbooks (.xlsx)"))
             files.extend(found)

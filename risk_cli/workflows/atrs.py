@@ -125,5 +125,7 @@ def write(record: "Record", path: Path, force: bool) -> None:
 
 def record_paths(register_path: Path) -> Sequence[Path]:
     """Where batch --atrs puts a register's record: beside it, as Markdown and as the template's workbook."""
+    from risk_cli.writers.register_layout import ATRS_RECORD_SUFFIX
+
     stem = register_path.name[: -len("-register.xlsx")] if register_path.name.endswith("-register.xlsx") else register_path.stem
-    return (register_path.with_name(f"{stem}-atrs.md"), register_path.with_name(f"{stem}-atrs.xlsx"))
+    return (register_path.with_name(f"{stem}-atrs.md"), register_path.with_name(f"{stem}{ATRS_RECORD_SUFFIX}"))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 SUMMARY, REGISTER, ACTIONS, RESPONSES, ABOUT, DATA = (
     "Summary", "Risk register", "Actions", "Responses", "About", "risk-cli data")
+# The draft ATRS record that batch --atrs writes beside a register, <name>-atrs.xlsx: an output,
+# so a folder searched for inputs passes over it (readers.inputs.expand)
+ATRS_RECORD_SUFFIX = "-atrs.xlsx"
 
 REGISTER_COLUMNS = [
     ("Risk ID", 13), ("Category", 13), ("AI sub-category", 18), ("Title", 32),
