@@ -446,3 +446,36 @@ def test_docs_list_every_field_of_the_standard():
     assert rows == [f"| `{f.id}` | {f.ref} | {s.heading} | {f.name} | {f.verified} |"
                     for s in standard.sections for f in s.fields]
 
+
+# -- the bundled questionnaire's mapping, on the samples ------------------------------------------
+
+SAMPLES = sorted(p for p in (ROOT / "sample_outputs").glob("*-answers.yaml"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_the_samples_records_rest_on_their_answers_and_registers(run, sample):
+    doc = yaml.safe_load(sample.read_text(encoding="utf-8"))
+    for block in ("profile", "answers"):  # {answer, note} to the answer alone
+        doc[block] = {k: v["answer"] if isinstance(v, dict) else v for k, v in doc[block].items()}
+    data = json.loads(run("atrs", sample, "--format", "json").stdout)
+    assert data["questionnaire"]["version"] == "1.1.0" and data["standard"]["version"] == "4.0"
+    assert_every_filled_field_has_its_source(data, doc)
+    register = json.loads(run("assess", "--answers", sample, "--no-input", "--format", "json").stdout)
+    risks = {r["id"]: r["category"] for r in register["risks"]}
+    checks = {c["id"] for c in register["checks"]}
+    for f in data["fields"]:
+        for source in f["drawn_from"]:
+            kind, _, ident = source.partition(":")
+            if kind == "risk":
+                assert ident in risks and risks[ident] != "security", (f["id"], source)
+            elif kind == "check":
+                assert ident in checks, (f["id"], source)
+    listed = fields(data)["risks_and_mitigations"]["drawn_from"]
+    expected = [r["id"] for r in sorted(register["risks"], key=lambda r: (-r["residual"]["score"], -r["inherent"]["score"]))
+                if r["category"] != "security"][:10]
+    assert listed == [f"risk:{rid}" for rid in expected]
+    top = run("atrs", sample).stdout.split("## Tier 1", 1)[0]
+    profile = doc["profile"]
+    mandatory = profile["profile.org_type"] == "central_department" or (
+        profile["profile.org_type"] == "alb" and profile.get("profile.alb_public") == "yes")
+    assert ("**Scope: mandatory.**" in top) == mandatory and ("**Scope: recommended.**" in top) != mandatory

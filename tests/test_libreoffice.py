@@ -30,7 +30,7 @@ def opens_in_libreoffice(path, tmp_path) -> None:
     assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 1000, result.stdout + result.stderr
 
 
-def test_register_template_batch_summary_and_portfolio_open(tmp_path, run):
+def test_register_template_batch_summary_portfolio_and_atrs_record_open(tmp_path, run):
     register = tmp_path / "register.xlsx"
     assert run("assess", "--answers", SAMPLE, "--no-input", "-o", register).exit_code == 0
     template = tmp_path / "template.xlsx"
@@ -39,5 +39,7 @@ def test_register_template_batch_summary_and_portfolio_open(tmp_path, run):
     assert run("batch", ROOT / "sample_outputs", "-o", batch_out, "--jobs", "1", "--quiet").exit_code == 0
     portfolio = tmp_path / "portfolio.xlsx"
     assert run("portfolio", ROOT / "sample_outputs", "-o", portfolio, "--quiet").exit_code == 0
-    for path in (register, template, batch_out / "batch-summary.xlsx", portfolio):
+    record = tmp_path / "atrs.xlsx"
+    assert run("atrs", SAMPLE, "-o", record).exit_code == 0
+    for path in (register, template, batch_out / "batch-summary.xlsx", portfolio, record):
         opens_in_libreoffice(path, tmp_path)
