@@ -58,6 +58,9 @@ def _scale(f: Fields, m: dict, name: str, path: Path_) -> tuple[ScaleLevel, ...]
     return tuple(levels)
 
 
+MAX_RATING_LABEL = 40  # a rating label is a word or two ("Very high"); it goes into a formula
+
+
 def _bands(f: Fields, m: dict, path: Path_) -> list[Band]:
     bands: list[Band] = []
     seen: dict[str, Path_] = {}
@@ -69,6 +72,9 @@ def _bands(f: Fields, m: dict, path: Path_) -> list[Band]:
                     f.integer(b, "min", p, 1, 25), f.integer(b, "max", p, 1, 25),
                     f.text(b, "colour", p, pattern=COLOUR, what="colour (six hex digits, e.g. FFC000)").upper())
         f.unique(seen, band.id, p + ("id",), "rating")
+        if '"' in band.label or len(band.label) > MAX_RATING_LABEL:
+            f.error(p + ("label",), f"a rating label is written into the register's colour rules, so it must be at most "
+                                    f"{MAX_RATING_LABEL} characters with no double quote")
         if band.min > band.max:
             f.error(p, f"min {band.min} is above max {band.max}")
         if bands and band.min <= bands[-1].max:

