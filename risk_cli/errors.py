@@ -70,6 +70,18 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}", text)
 
 
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """A command's multi-line result made safe to print: its own line breaks and tabs kept, every
+    other control character (escape sequences, C1 codes such as \\x9b, a carriage return that
+    would overwrite a line) shown as \\xNN. Values inside it go through one_line first."""
+    if not _CONTROL_BUT_LINES.search(text):
+        return text
+    return _CONTROL_BUT_LINES.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class RiskCliError(Exception):
     """An error the user can act on. The CLI prints it as one line (or one per problem)."""
 

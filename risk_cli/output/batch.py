@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from risk_cli.errors import one_line
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_lines
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ def summary_text(outcome: "Outcome") -> str:
     tiers = tier_counts(results)
     if tiers:
         lines.append("Tiers: " + ", ".join(f"{label}: {n}" for label, n in tiers))
-    lines.append(f"Registers{' and ATRS records' if outcome.plan.options.atrs else ''} in {outcome.plan.outdir}; "
-                 f"summary in {outcome.plan.summary_path}")
+    lines.append(one_line(f"Registers{' and ATRS records' if outcome.plan.options.atrs else ''} in {outcome.plan.outdir}; "
+                          f"summary in {outcome.plan.summary_path}"))
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from risk_cli.errors import one_line
+from risk_cli.errors import one_line, terminal_text
 
 
 def stderr_is_terminal() -> bool:
@@ -33,11 +33,11 @@ class Console:
 
     def echo(self, message: str = "") -> None:
         """A line for the person at the terminal, on stdout (the interview's own lines)."""
-        click.echo(message)
+        click.echo(terminal_text(message))
 
     def out(self, text: str) -> None:
-        """A command's result on stdout."""
-        click.echo(text)
+        """A command's result on stdout; no control character in it reaches the terminal."""
+        click.echo(terminal_text(text))
 
     def info(self, message: str) -> None:
         click.echo(one_line(message), err=True)

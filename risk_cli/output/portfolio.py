@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from risk_cli.errors import one_line
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def summary_text(pf: Portfolio, top: int = 10) -> str:
     lines += ["", f"To escalate: {len(esc)} use case(s)"]
     if esc:
         shown = pf.escalations_by_urgency()
-        rows = [[u.organisation[:30], u.name[:40], u.register.tier.level.label, len(u.register.breaches)]
+        rows = [[one_line(u.organisation)[:30], one_line(u.name)[:40], u.register.tier.level.label, len(u.register.breaches)]
                 for u in shown[:top]]
         lines.append(tabulate(rows, headers=["Organisation", "Use case", "Tier", "Above appetite"], tablefmt="simple"))
         if len(esc) > top:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from risk_cli import __version__
+from risk_cli.errors import one_line
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def summary_text(register: Register, top: int = 10) -> str:
 
     qn = register.questionnaire
     tier = register.tier.level
-    lines = [f"{register.profile('name')} ({register.profile('organisation')})",
+    lines = [one_line(f"{register.profile('name')} ({register.profile('organisation')})"),
              f"Assurance tier: {tier.label} - approved by {register.tier.approver}; review every {tier.review_months} months"]
     lines += [f"  because: {reason}" for reason in register.tier.reasons]
     lines += [f"  to move down: {e.would_move_down}" for e in register.tier.explained if e.would_move_down]
@@ -69,7 +70,7 @@ def summary_text(register: Register, top: int = 10) -> str:
         lines += ["", f"Highest residual risks (top {len(worst)} of {len(register.risks)}):",
                   tabulate(rows, headers=["Risk", "Title", "Residual", "Appetite"], tablefmt="simple")]
     if register.checks:
-        rows = [[c.check.title, "done" if c.done else ("OUTSTANDING" if c.mandatory else "recommended")]
+        rows = [[one_line(c.check.title), "done" if c.done else ("OUTSTANDING" if c.mandatory else "recommended")]
                 for c in register.checks]
         heading = "Mandatory checks:" if all(c.mandatory for c in register.checks) else "Mandatory and recommended checks:"
         lines += ["", heading, tabulate(rows, headers=["Check", "Status"], tablefmt="simple")]
@@ -79,6 +80,7 @@ def summary_text(register: Register, top: int = 10) -> str:
 
 
 def _short(text: str, width: int) -> str:
+    text = one_line(text)
     return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
