@@ -8,7 +8,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from risk_cli import __version__
-from risk_cli.model.atrs import DRAFTED, sentence
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 if TYPE_CHECKING:
@@ -62,7 +61,7 @@ def markdown(record: "Record") -> str:
              f"> **{CLEARANCE}** Prepared by risk-cli {__version__} from the self-assessment of "
              f"{record.assessed_on} ({md(record.questionnaire.label)}).", "",
              f"**Scope: {record.scope.label}.** {md(record.scope.headline)}"
-             + (f" {md(sentence(record.scope.basis))}" if record.scope.basis else "")
+             + (f" {md(_sentence(record.scope.basis))}" if record.scope.basis else "")
              + (f" *From:* {ids(record.scope.drawn_from)}" if record.scope.drawn_from else "")
              + (f" *Not known:* {ids(record.scope.unknown)}" if record.scope.unknown else ""), ""]
     if record.withheld_note:
@@ -86,6 +85,8 @@ def _field(f: "RecordField") -> list[str]:
         out += [md(paragraph), ""]
     if f.filled:
         out += [f"*{f.status} from:* {ids(f.drawn_from)}", ""]
+    from risk_cli.model.atrs import DRAFTED
+
     if f.status != DRAFTED:
         out += [f"**To complete:** {md(f.field.guidance)}", ""]
     return out
@@ -95,6 +96,12 @@ def _field(f: "RecordField") -> list[str]:
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 # and these only at the start of a line (headings, lists, quotes, rules)
 _LINE_START = re.compile(r"^(\s*)(#|>|[-+=]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def _sentence(text: str) -> str:
+    from risk_cli.model.atrs import sentence  # the model imports the questionnaire: not at start-up
+
+    return sentence(text)
 
 
 def ids(sources: tuple[str, ...]) -> str:
