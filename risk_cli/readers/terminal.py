@@ -33,14 +33,19 @@ def ask(
     defaults: Optional[Answers] = None,
     resume: bool = False,
     echo: Echo = print,
+    on_stderr: bool = False,
 ) -> Answers:
     """Ask every applicable question in order, saving after each answer.
 
     `answers` is changed in place so that Ctrl-C (KeyboardInterrupt, not caught here)
     loses nothing already saved. Which questions apply is recomputed after every answer,
     because an answer can switch later questions on or off. With `resume`, only questions
-    without an answer are asked (going back still reaches answered ones).
+    without an answer are asked (going back still reaches answered ones). With `on_stderr` the
+    prompts are drawn on stderr, because stdout is redirected and must hold only the result.
     """
+    if on_stderr:
+        with _prompts_on_stderr():
+            return ask(qn, answers, save, defaults, resume, echo)
     asked = _applicable(qn, answers)
     if resume:
         current = next((q for q in asked if not _answered(q, answers)), None)
@@ -68,6 +73,16 @@ def ask(
             later = [q for q in later if not _answered(q, answers)]
         current = later[0] if later else None
     return answers
+
+
+def _prompts_on_stderr() -> Any:
+    """A prompt_toolkit session whose prompts are drawn on stderr; keys still come from stdin."""
+    import sys
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.output import create_output
+
+    return create_app_session(output=create_output(stdout=sys.stderr))
 
 
 def confirm(message: str, default: bool = False) -> bool:
