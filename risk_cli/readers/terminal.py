@@ -16,6 +16,7 @@ from risk_cli.model.questionnaire import Question, Questionnaire
 
 BACK_LABEL = "↩ Back to the previous question"
 NOTE_LABEL = "✎ Add a note to this answer"
+CHANGE_NOTE_LABEL = "✎ Change the note"  # once the answer has a note
 SKIP_LABEL = "○ Leave unanswered"
 GO_BACK = "<"  # typed alone in a text, number or date question
 WIDTH = 78  # fits an 80-column terminal
@@ -62,7 +63,7 @@ def ask(
         pos = ids.index(current.id)
         before = answers.values.get(current.id) or (defaults.values.get(current.id) if defaults else None)
         _header(qn, asked, pos, before, echo)
-        result = _ask_question(current, before, first=pos == 0)
+        result = _ask_question(current, before, first=pos == 0, echo=echo)
         if result is None:
             current = asked[pos - 1]
             continue
@@ -134,22 +135,26 @@ def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional
         echo(_wrap(f"Note: {before.note}", "  "))
 
 
-def _ask_question(q: Question, before: Optional[Answer], first: bool) -> Optional[Answer]:
+def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo = print) -> Optional[Answer]:
     """Ask one question until it is answered; None means the user wants to go back."""
     note = before.note if before else ""
     value = _usable(q, before.value) if before else None
     while True:
         if q.type in ("choice", "yesno"):
-            action, picked = _select(q, value, first, has_value=before is not None)
+            action, picked = _select(q, value, first, has_value=before is not None, has_note=bool(note))
         elif q.type == "multi":
-            action, picked = _checkbox(q, value, first)
+            action, picked = _checkbox(q, value, first, has_note=bool(note))
         else:
             action, picked = _text(q, value, first)
         if action == "back":
             return None
         if action == "note":
-            note = _note(note)
+            had_note, note = bool(note), _note(note)
             value = picked
+            if note:
+                echo(_wrap(f"Note saved: {note}", "  "))
+            elif had_note:
+                echo("  Note removed.")
             continue
         return Answer(picked, note)
 
@@ -162,25 +167,25 @@ def _usable(q: Question, value: Any) -> Any:
 
 # -- one helper per widget ----------------------------------------------------------------
 
-def _extras(q: Question, first: bool, has_skip: bool) -> list[Any]:
-    """The entries after a list's real choices: skip, note and back."""
+def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False) -> list[Any]:
+    """The entries after a list's real choices: skip, note (add, or change once there is one) and back."""
     import questionary
 
     extras: list[Any] = [questionary.Separator()]
     if has_skip:
         extras.append(questionary.Choice(SKIP_LABEL, _SKIP))
-    extras.append(questionary.Choice(NOTE_LABEL, _NOTE))
+    extras.append(questionary.Choice(CHANGE_NOTE_LABEL if has_note else NOTE_LABEL, _NOTE))
     if not first:
         extras.append(questionary.Choice(BACK_LABEL, _BACK))
     return extras
 
 
-def _select(q: Question, value: Any, first: bool, has_value: bool) -> tuple[str, Any]:
+def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: bool = False) -> tuple[str, Any]:
     """`choice` and `yesno`: one choice id, with skip (if optional), note and back entries."""
     import questionary
 
     choices = [questionary.Choice(c.label, c.id, description=c.help or None) for c in q.choices]
-    choices += _extras(q, first, has_skip=not q.required)
+    choices += _extras(q, first, has_skip=not q.required, has_note=has_note)
     default = value if value in q.choice_ids else (_SKIP if has_value and not q.required else None)
     picked = questionary.select(q.text, choices=choices, default=default).unsafe_ask()
     if picked == _BACK:
@@ -190,14 +195,14 @@ def _select(q: Question, value: Any, first: bool, has_value: bool) -> tuple[str,
     return "answer", None if picked == _SKIP else picked
 
 
-def _checkbox(q: Question, value: Any, first: bool) -> tuple[str, Any]:
+def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False) -> tuple[str, Any]:
     """`multi`: a list of choice ids; an exclusive choice (such as don't know) stands alone."""
     import questionary
 
     ticked = set(value or ())
     choices = [questionary.Choice(c.label, c.id, checked=c.id in ticked, description=c.help or None)
                for c in q.choices]
-    choices += _extras(q, first, has_skip=False)
+    choices += _extras(q, first, has_skip=False, has_note=has_note)
 
     def validate(ids: list[str]) -> bool | str:
         if _BACK in ids or _NOTE in ids:
