@@ -32,7 +32,8 @@ CHANGE_NOTE_LABEL = "Change the note"  # and once it has one
 class Screen:
     """An interview running in a thread, its output captured as text."""
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[], Any], columns: int = 100) -> None:
+        self.columns = columns
         self.buffer = io.StringIO()
         self.outcome: dict[str, Any] = {}
         self.ready = threading.Event()
@@ -41,7 +42,7 @@ class Screen:
         assert self.ready.wait(TIMEOUT)
 
     def _run(self, fn: Callable[[], Any]) -> None:
-        output = Vt100_Output(self.buffer, lambda: Size(rows=40, columns=100), term="xterm", enable_cpr=False)
+        output = Vt100_Output(self.buffer, lambda: Size(rows=40, columns=self.columns), term="xterm", enable_cpr=False)
         try:
             with create_pipe_input() as inp, create_app_session(input=inp, output=output):
                 self.input = inp

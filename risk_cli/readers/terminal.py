@@ -19,7 +19,8 @@ NOTE_LABEL = "✎ Add a note to this answer"
 CHANGE_NOTE_LABEL = "✎ Change the note"  # once the answer has a note
 SKIP_LABEL = "○ Leave unanswered"
 GO_BACK = "<"  # typed alone in a text, number or date question
-WIDTH = 78  # fits an 80-column terminal
+MAX_WIDTH = 78  # the longest line, even on a wide terminal: easier to read
+MIN_WIDTH = 20
 
 # Values of the extra list entries; choice ids are lower case words, so these never clash.
 _BACK, _NOTE, _SKIP = "<back>", "<note>", "<skip>"
@@ -109,11 +110,42 @@ def _answered(q: Question, answers: Answers) -> bool:
     return not q.required or answer.value not in (None, "", [])
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    """Wrap each paragraph to the terminal width, keeping blank lines between them."""
+def width() -> int:
+    """Columns to wrap to: the terminal's (COLUMNS, else stdout's, else stderr's, where the
+    prompts are when stdout is redirected), less one so a full line never wraps by itself,
+    at most MAX_WIDTH."""
+    import os
+    import shutil
+    import sys
+
+    columns = shutil.get_terminal_size((0, 0)).columns
+    if not columns:
+        try:
+            columns = os.get_terminal_size(sys.__stderr__.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 80
+    return max(MIN_WIDTH, min(columns - 1, MAX_WIDTH))
+
+
+def wrap(text: str, indent: str = "", subsequent: Optional[str] = None) -> str:
+    """Wrap each paragraph to the terminal width at word boundaries (a word longer than a line,
+    such as an address, is left whole), keeping blank lines between paragraphs."""
     paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent,
-                                     subsequent_indent=indent) for p in paragraphs)
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), width(), initial_indent=indent,
+                                     subsequent_indent=indent if subsequent is None else subsequent,
+                                     break_long_words=False, break_on_hyphens=False)
+                        for p in paragraphs)
+
+
+_wrap = wrap
+
+
+def _message(text: str) -> str:
+    """A question as questionary shows it, after "? ": wrapped so the terminal never breaks a word
+    (the lines after the first indented under it)."""
+    if len(text) + 2 <= width():
+        return text
+    return wrap(text, indent="  ")[2:]
 
 
 def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional[Answer], echo: Echo) -> None:
@@ -122,8 +154,8 @@ def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional
     sections = list(dict.fromkeys(x.section for x in asked))
     section = qn.section_of[q.id]
     echo("")
-    echo(textwrap.fill(f"Section {sections.index(q.section) + 1} of {len(sections)}: {section.title}"
-                       f" · question {pos + 1} of {len(asked)}", WIDTH, subsequent_indent="  "))
+    echo(wrap(f"Section {sections.index(q.section) + 1} of {len(sections)}: {section.title}"
+              f" · question {pos + 1} of {len(asked)}", subsequent="  "))
     if section.description and (pos == 0 or asked[pos - 1].section != q.section):
         echo(_wrap(section.description))
     if q.help:
@@ -165,6 +197,14 @@ def _usable(q: Question, value: Any) -> Any:
     return None if error else value
 
 
+def _label(text: str, lead: int) -> str:
+    """A choice's label wrapped under itself: questionary draws `lead` characters before it
+    (the pointer, and a tick box for multiple choice)."""
+    if len(text) + lead <= width():
+        return text
+    return wrap(text, indent=" " * lead)[lead:]
+
+
 # -- one helper per widget ----------------------------------------------------------------
 
 def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False) -> list[Any]:
@@ -184,10 +224,10 @@ def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: boo
     """`choice` and `yesno`: one choice id, with skip (if optional), note and back entries."""
     import questionary
 
-    choices = [questionary.Choice(c.label, c.id, description=c.help or None) for c in q.choices]
+    choices = [questionary.Choice(_label(c.label, 3), c.id, description=c.help or None) for c in q.choices]
     choices += _extras(q, first, has_skip=not q.required, has_note=has_note)
     default = value if value in q.choice_ids else (_SKIP if has_value and not q.required else None)
-    picked = questionary.select(q.text, choices=choices, default=default).unsafe_ask()
+    picked = questionary.select(_message(q.text), choices=choices, default=default).unsafe_ask()
     if picked == _BACK:
         return "back", None
     if picked == _NOTE:
@@ -200,7 +240,7 @@ def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False) -> t
     import questionary
 
     ticked = set(value or ())
-    choices = [questionary.Choice(c.label, c.id, checked=c.id in ticked, description=c.help or None)
+    choices = [questionary.Choice(_label(c.label, 5), c.id, checked=c.id in ticked, description=c.help or None)
                for c in q.choices]
     choices += _extras(q, first, has_skip=False, has_note=has_note)
 
@@ -215,7 +255,7 @@ def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False) -> t
         return True
 
     instruction = "(Space ticks, Enter confirms" + (")" if q.required else "; none ticked skips it)")
-    ids = questionary.checkbox(q.text, choices=choices, validate=validate,
+    ids = questionary.checkbox(_message(q.text), choices=choices, validate=validate,
                                instruction=instruction).unsafe_ask()
     if _BACK in ids:
         return "back", None
@@ -241,7 +281,7 @@ def _text(q: Question, value: Any, first: bool) -> tuple[str, Any]:
 
     instruction = _text_instruction(q, first)
     default = "" if value is None else str(value)
-    typed = questionary.text(q.text, default=default, validate=validate,
+    typed = questionary.text(_message(q.text), default=default, validate=validate,
                              instruction=instruction).unsafe_ask()
     if typed.strip() == GO_BACK:
         return "back", None

@@ -187,9 +187,9 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             raise InputProblems(problems)
     elif defaults is not None and defaults.appetite:  # last time's own appetite carries over
         start = dataclasses.replace(start, appetite=dict(defaults.appetite), appetite_source=defaults.appetite_source)
-    echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
-    echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
-         f"continue later with: risk-cli assess --resume {target}\n")
+    echo(prompting.wrap(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections."))
+    echo(prompting.wrap(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
+                        f"continue later with: risk-cli assess --resume {target}") + "\n")
 
     def save(a: Answers) -> None:
         answers_mod.save(a, qn, target)
