@@ -98,7 +98,7 @@ def test_enter_keeps_every_previous_answer_and_carries_the_edits(workdir, run):
     old = old_register(workdir, run, doc)
     result = assess_in_terminal(run, ENTER * 12, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
-    assert "Section 1 of 3: Profile · question 1 of 12" in result.stdout  # the real prompts ran
+    assert "Section 1 of 3: Profile · question 1, about 11 to go" in result.stdout  # the real prompts ran
     assert f"  Note: {NOTE}" in result.stdout  # the previous note is shown with its question
 
     # Each prompt offered the previous answer: Enter alone gave back exactly the old answers.

@@ -148,14 +148,28 @@ def _message(text: str) -> str:
     return wrap(text, indent="  ")[2:]
 
 
+def progress(qn: Questionnaire, asked: list[Question], pos: int) -> str:
+    """Where the user is, in numbers that do not jump back as questions stop applying.
+
+    The section is numbered among all the questionnaire's sections, which never changes (a
+    section that does not apply is passed over, as a page is). The question is numbered among
+    those asked so far, and what is left is an estimate ("about 40 to go"), since later answers
+    can switch questions on or off: a count that only ever says "of 69", then "of 67", surprises.
+    """
+    q = asked[pos]
+    ids = [s.id for s in qn.sections]
+    left = len(asked) - pos - 1
+    to_go = "the last one" if left == 0 else f"about {left} to go"
+    return (f"Section {ids.index(q.section) + 1} of {len(ids)}: {qn.section_of[q.id].title}"
+            f" · question {pos + 1}, {to_go}")
+
+
 def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional[Answer], echo: Echo) -> None:
     """Where the user is, why the question is asked, and where the question comes from."""
     q = asked[pos]
-    sections = list(dict.fromkeys(x.section for x in asked))
     section = qn.section_of[q.id]
     echo("")
-    echo(wrap(f"Section {sections.index(q.section) + 1} of {len(sections)}: {section.title}"
-              f" · question {pos + 1} of {len(asked)}", subsequent="  "))
+    echo(wrap(progress(qn, asked, pos), subsequent="  "))
     if section.description and (pos == 0 or asked[pos - 1].section != q.section):
         echo(_wrap(section.description))
     if q.help:
