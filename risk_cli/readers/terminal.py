@@ -54,7 +54,7 @@ def ask(
     else:
         current = asked[0] if asked else None
     if current is not None and current.id == asked[0].id and qn.description:
-        echo(_wrap(qn.description))
+        echo(wrap(qn.description))
     while current is not None:
         asked = _applicable(qn, answers)
         ids = [q.id for q in asked]
@@ -137,9 +137,6 @@ def wrap(text: str, indent: str = "", subsequent: Optional[str] = None) -> str:
                         for p in paragraphs)
 
 
-_wrap = wrap
-
-
 def _message(text: str) -> str:
     """A question as questionary shows it, after "? ": wrapped so the terminal never breaks a word
     (the lines after the first indented under it)."""
@@ -171,14 +168,14 @@ def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional
     echo("")
     echo(wrap(progress(qn, asked, pos), subsequent="  "))
     if section.description and (pos == 0 or asked[pos - 1].section != q.section):
-        echo(_wrap(section.description))
+        echo(wrap(section.description))
     if q.help:
-        echo(_wrap(q.help, "  "))
+        echo(wrap(q.help, "  "))
     titles = [qn.sources[s].title if s in qn.sources else s for s in q.sources]
     if titles:
-        echo(_wrap(("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles), "  "))
+        echo(wrap(("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles), "  "))
     if before is not None and before.note:
-        echo(_wrap(f"Note: {before.note}", "  "))
+        echo(wrap(f"Note: {before.note}", "  "))
 
 
 def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo = print) -> Optional[Answer]:
@@ -198,7 +195,7 @@ def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo
             had_note, note = bool(note), _note(note)
             value = picked
             if note:
-                echo(_wrap(f"Note saved: {note}", "  "))
+                echo(wrap(f"Note saved: {note}", "  "))
             elif had_note:
                 echo("  Note removed.")
             continue
