@@ -33,11 +33,24 @@ Exit codes:
   2   bad input or usage; nothing was written
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
-  130 interrupted (Ctrl-C)"""
+  130 interrupted (Ctrl-C)
+  141 stdout was closed early (| head): stopped quietly, as other tools do"""
+
+
+class StdoutClosed(Exception):
+    """stdout's reader went away (`| head`). Not an OSError, so click's own handling of a broken
+    pipe (exit 1) lets it through to main(), which ends quietly with 141."""
 
 
 class RiskCliGroup(click.Group):
     """Turns our errors into one line each and a documented exit code, never a traceback."""
+
+    def make_context(self, info_name: Optional[str], args: list[str], parent: Optional[click.Context] = None,
+                     **extra: Any) -> click.Context:
+        try:  # --help and --version print while the arguments are parsed
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            raise StdoutClosed() from None
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug")) or bool(os.environ.get("RISK_CLI_DEBUG"))
@@ -51,6 +64,8 @@ class RiskCliGroup(click.Group):
             ctx.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # a closed stdout (| head) ends quietly in main()
+            raise StdoutClosed() from None
         except KeyboardInterrupt:
             click.echo("\ninterrupted", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
@@ -70,8 +85,8 @@ def cli(debug: bool) -> None:
     \b
     Examples:
       risk-cli assess                                   # ask the questions in the terminal
-      risk-cli assess --answers answers.yaml -o register.xlsx
-      risk-cli assess --answers answers.yaml --format json --fail-on high
+      risk-cli assess --answers answers.yaml --no-input -o register.xlsx
+      risk-cli assess --answers answers.yaml --no-input --format json --fail-on high
       risk-cli validate my-questionnaire.yaml
       risk-cli questionnaires
       risk-cli batch assessments/ -o registers/          # a folder of answers files at once
@@ -163,9 +178,10 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
-    Ctrl-C loses nothing, and --resume continues. With --answers and --no-input (or when
-    stdin is not a terminal) it checks every answer, reports all problems at once, then
-    scores and writes.
+    Ctrl-C loses nothing, and --resume continues. When stdout is redirected (> out.json)
+    the questions are shown on stderr, so the file holds only the result. With --answers
+    and --no-input (or when there is no terminal) it checks every answer, reports all
+    problems at once, then scores and writes.
 
     
     Examples:
@@ -459,9 +475,23 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
 def main() -> None:
     try:
         cli(prog_name="risk-cli")
+    except (StdoutClosed, BrokenPipeError):
+        # Whoever read stdout has gone (`| head -c 300`): stop without a message, as other Unix
+        # tools do. stdout is pointed at the null device so flushing it at exit cannot fail again.
+        _quiet_stdout()
+        sys.exit(int(ExitCode.BROKEN_PIPE))
     finally:
         # The process is about to end with every output complete and in place (fileio writes
         # atomically and closes before renaming). The interpreter's last collection would still
         # walk every object the run made, about 25 ms after writing a register (measured with
         # benchmarks/targets.py); frozen objects are skipped, and the operating system frees them.
         gc.freeze()
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

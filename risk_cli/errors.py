@@ -17,6 +17,7 @@ class ExitCode(enum.IntEnum):
     SOME_INPUTS_BAD = 3  # batch or portfolio: some inputs were bad and skipped
     INTERNAL = 70  # a bug in risk-cli: please report it
     INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away (| head); ends quietly
 
 
 def exit_code(*, stopped: bool = False, some_bad: bool = False, fail_on: bool = False) -> ExitCode:

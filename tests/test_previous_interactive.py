@@ -3,7 +3,7 @@
 In a terminal the previous register's answers are the defaults of every question, and once
 the questions are answered people's edits to the old register carry over by risk and action id.
 The CLI runs in-process (the `run` fixture) with its keys sent through prompt_toolkit's pipe
-input (`drive`, from test_prompting). `workflows.assess.stdin_is_terminal` is the one place the CLI
+input (`drive`, from test_prompting). `workflows.assess.interview_terminal` is the one place the CLI
 asks whether it is in a terminal; under CliRunner stdin is never a terminal, so the tests say
 it is. Everything else is real: the questionary widgets, the register written and read back.
 
@@ -64,7 +64,7 @@ def plain(doc: dict) -> dict[str, Any]:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A terminal session in an empty folder, so a file written by default lands where a test sees it."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(assessment, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(assessment, "interview_terminal", lambda: "stdout")
     return tmp_path
 
 
@@ -98,7 +98,7 @@ def test_enter_keeps_every_previous_answer_and_carries_the_edits(workdir, run):
     old = old_register(workdir, run, doc)
     result = assess_in_terminal(run, ENTER * 12, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
-    assert "Section 1 of 3: Profile · question 1 of 12" in result.stdout  # the real prompts ran
+    assert "Section 1 of 3: Profile · question 1, about 11 to go" in result.stdout  # the real prompts ran
     assert f"  Note: {NOTE}" in result.stdout  # the previous note is shown with its question
 
     # Each prompt offered the previous answer: Enter alone gave back exactly the old answers.

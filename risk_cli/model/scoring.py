@@ -356,6 +356,25 @@ def _in_sentence(text: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
+# How soon a raised risk could happen, by the delivery phase (profile.phase), for the register's
+# Proximity column. Two kinds of risk (docs/questionnaire-format.md, "Proximity"):
+#   delivery risks, those the questionnaire ties to an NAO delivery barrier (skills, funding,
+#   legacy IT, data access, ownership, process change), bite while the work is being built;
+#   service risks, every other, arise once real people use the tool's outputs.
+DELIVERY_PROXIMITY = {"idea": "3-6 months", "discovery": "Now", "alpha": "Now", "beta": "Now",
+                      "live": "3-6 months"}
+SERVICE_PROXIMITY = {"idea": "Over 12 months", "discovery": "6-12 months", "alpha": "3-6 months",
+                     "beta": "Under 3 months", "live": "Now"}
+
+
+def proximity(risk: Risk, phase: Any) -> str:
+    """How soon `risk` could happen in `phase` (a profile.phase choice id): "Now", "Under 3
+    months", "3-6 months", "6-12 months" or "Over 12 months"; "" (for the risk owner to set) when
+    the phase is not answered or is not one of the five."""
+    table = DELIVERY_PROXIMITY if risk.barrier else SERVICE_PROXIMITY
+    return table.get(phase, "") if isinstance(phase, str) else ""
+
+
 def add_months(iso: str, months: int) -> str:
     day = dt.date.fromisoformat(iso)
     month0 = day.month - 1 + months

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import click
 
@@ -27,13 +27,37 @@ def stdin_is_terminal() -> bool:
         return False
 
 
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def interview_terminal() -> Optional[str]:
+    """Where an interview can be held: "stdout" when stdin and stdout are a terminal, "stderr"
+    when stdin is but stdout is redirected (`> out.json`, `| head`: the prompts must not go into
+    the result), None when there is no terminal to type in or to show the questions on."""
+    if not stdin_is_terminal():
+        return None
+    if stdout_is_terminal():
+        return "stdout"
+    if stderr_is_terminal():
+        return "stderr"
+    return None
+
+
 class Console:
     """Where a workflow reports: one line per problem, so a hostile file name or value never
     becomes a second line or a terminal control sequence."""
 
+    def __init__(self) -> None:
+        self.interview_on_stderr = False  # set when stdout is redirected during an interview
+
     def echo(self, message: str = "") -> None:
-        """A line for the person at the terminal, on stdout (the interview's own lines)."""
-        click.echo(terminal_text(message))
+        """A line for the person at the terminal (the interview's own lines): on stdout, or on
+        stderr when stdout is redirected; no control character in it reaches the terminal."""
+        click.echo(terminal_text(message), err=self.interview_on_stderr)
 
     def out(self, text: str) -> None:
         """A command's result on stdout; no control character in it reaches the terminal."""

@@ -16,6 +16,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 FORMATS: Formats[list[dict[str, Any]]] = Formats(
-    Rendering("text", OutputFormat.TEXT, table, ""),
-    Rendering("json", OutputFormat.JSON, lambda rows: json.dumps(rows, indent=2), ""),
+    Rendering("text", OutputFormat.TEXT, table, "a table: id, version, title, questions and risks"),
+    Rendering("json", OutputFormat.JSON, lambda rows: json.dumps(rows, indent=2),
+              "a list with the same fields, for tools"),
 )

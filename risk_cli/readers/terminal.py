@@ -16,9 +16,11 @@ from risk_cli.model.questionnaire import Question, Questionnaire
 
 BACK_LABEL = "↩ Back to the previous question"
 NOTE_LABEL = "✎ Add a note to this answer"
+CHANGE_NOTE_LABEL = "✎ Change the note"  # once the answer has a note
 SKIP_LABEL = "○ Leave unanswered"
 GO_BACK = "<"  # typed alone in a text, number or date question
-WIDTH = 78  # fits an 80-column terminal
+MAX_WIDTH = 78  # the longest line, even on a wide terminal: easier to read
+MIN_WIDTH = 20
 
 # Values of the extra list entries; choice ids are lower case words, so these never clash.
 _BACK, _NOTE, _SKIP = "<back>", "<note>", "<skip>"
@@ -33,21 +35,26 @@ def ask(
     defaults: Optional[Answers] = None,
     resume: bool = False,
     echo: Echo = print,
+    on_stderr: bool = False,
 ) -> Answers:
     """Ask every applicable question in order, saving after each answer.
 
     `answers` is changed in place so that Ctrl-C (KeyboardInterrupt, not caught here)
     loses nothing already saved. Which questions apply is recomputed after every answer,
     because an answer can switch later questions on or off. With `resume`, only questions
-    without an answer are asked (going back still reaches answered ones).
+    without an answer are asked (going back still reaches answered ones). With `on_stderr` the
+    prompts are drawn on stderr, because stdout is redirected and must hold only the result.
     """
+    if on_stderr:
+        with _prompts_on_stderr():
+            return ask(qn, answers, save, defaults, resume, echo)
     asked = _applicable(qn, answers)
     if resume:
         current = next((q for q in asked if not _answered(q, answers)), None)
     else:
         current = asked[0] if asked else None
     if current is not None and current.id == asked[0].id and qn.description:
-        echo(_wrap(qn.description))
+        echo(wrap(qn.description))
     while current is not None:
         asked = _applicable(qn, answers)
         ids = [q.id for q in asked]
@@ -57,7 +64,7 @@ def ask(
         pos = ids.index(current.id)
         before = answers.values.get(current.id) or (defaults.values.get(current.id) if defaults else None)
         _header(qn, asked, pos, before, echo)
-        result = _ask_question(current, before, first=pos == 0)
+        result = _ask_question(current, before, first=pos == 0, echo=echo)
         if result is None:
             current = asked[pos - 1]
             continue
@@ -68,6 +75,16 @@ def ask(
             later = [q for q in later if not _answered(q, answers)]
         current = later[0] if later else None
     return answers
+
+
+def _prompts_on_stderr() -> Any:
+    """A prompt_toolkit session whose prompts are drawn on stderr; keys still come from stdin."""
+    import sys
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.output import create_output
+
+    return create_app_session(output=create_output(stdout=sys.stderr))
 
 
 def confirm(message: str, default: bool = False) -> bool:
@@ -93,48 +110,94 @@ def _answered(q: Question, answers: Answers) -> bool:
     return not q.required or answer.value not in (None, "", [])
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    """Wrap each paragraph to the terminal width, keeping blank lines between them."""
+def width() -> int:
+    """Columns to wrap to: the terminal's (COLUMNS, else stdout's, else stderr's, where the
+    prompts are when stdout is redirected), less one so a full line never wraps by itself,
+    at most MAX_WIDTH."""
+    import os
+    import shutil
+    import sys
+
+    columns = shutil.get_terminal_size((0, 0)).columns
+    if not columns:
+        try:
+            columns = os.get_terminal_size(sys.__stderr__.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 80
+    return max(MIN_WIDTH, min(columns - 1, MAX_WIDTH))
+
+
+def wrap(text: str, indent: str = "", subsequent: Optional[str] = None) -> str:
+    """Wrap each paragraph to the terminal width at word boundaries (a word longer than a line,
+    such as an address, is left whole), keeping blank lines between paragraphs."""
     paragraphs = [p for p in text.strip().split("\n\n") if p.strip()]
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent,
-                                     subsequent_indent=indent) for p in paragraphs)
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), width(), initial_indent=indent,
+                                     subsequent_indent=indent if subsequent is None else subsequent,
+                                     break_long_words=False, break_on_hyphens=False)
+                        for p in paragraphs)
+
+
+def _message(text: str) -> str:
+    """A question as questionary shows it, after "? ": wrapped so the terminal never breaks a word
+    (the lines after the first indented under it)."""
+    if len(text) + 2 <= width():
+        return text
+    return wrap(text, indent="  ")[2:]
+
+
+def progress(qn: Questionnaire, asked: list[Question], pos: int) -> str:
+    """Where the user is, in numbers that do not jump back as questions stop applying.
+
+    The section is numbered among all the questionnaire's sections, which never changes (a
+    section that does not apply is passed over, as a page is). The question is numbered among
+    those asked so far, and what is left is an estimate ("about 40 to go"), since later answers
+    can switch questions on or off: a count that only ever says "of 69", then "of 67", surprises.
+    """
+    q = asked[pos]
+    ids = [s.id for s in qn.sections]
+    left = len(asked) - pos - 1
+    to_go = "the last one" if left == 0 else f"about {left} to go"
+    return (f"Section {ids.index(q.section) + 1} of {len(ids)}: {qn.section_of[q.id].title}"
+            f" · question {pos + 1}, {to_go}")
 
 
 def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional[Answer], echo: Echo) -> None:
     """Where the user is, why the question is asked, and where the question comes from."""
     q = asked[pos]
-    sections = list(dict.fromkeys(x.section for x in asked))
     section = qn.section_of[q.id]
     echo("")
-    echo(textwrap.fill(f"Section {sections.index(q.section) + 1} of {len(sections)}: {section.title}"
-                       f" · question {pos + 1} of {len(asked)}", WIDTH, subsequent_indent="  "))
+    echo(wrap(progress(qn, asked, pos), subsequent="  "))
     if section.description and (pos == 0 or asked[pos - 1].section != q.section):
-        echo(_wrap(section.description))
+        echo(wrap(section.description))
     if q.help:
-        echo(_wrap(q.help, "  "))
+        echo(wrap(q.help, "  "))
     titles = [qn.sources[s].title if s in qn.sources else s for s in q.sources]
     if titles:
-        echo(_wrap(("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles), "  "))
+        echo(wrap(("Source: " if len(titles) == 1 else "Sources: ") + "; ".join(titles), "  "))
     if before is not None and before.note:
-        echo(_wrap(f"Note: {before.note}", "  "))
+        echo(wrap(f"Note: {before.note}", "  "))
 
 
-def _ask_question(q: Question, before: Optional[Answer], first: bool) -> Optional[Answer]:
+def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo = print) -> Optional[Answer]:
     """Ask one question until it is answered; None means the user wants to go back."""
     note = before.note if before else ""
     value = _usable(q, before.value) if before else None
     while True:
         if q.type in ("choice", "yesno"):
-            action, picked = _select(q, value, first, has_value=before is not None)
+            action, picked = _select(q, value, first, has_value=before is not None, has_note=bool(note))
         elif q.type == "multi":
-            action, picked = _checkbox(q, value, first)
+            action, picked = _checkbox(q, value, first, has_note=bool(note))
         else:
             action, picked = _text(q, value, first)
         if action == "back":
             return None
         if action == "note":
-            note = _note(note)
+            had_note, note = bool(note), _note(note)
             value = picked
+            if note:
+                echo(wrap(f"Note saved: {note}", "  "))
+            elif had_note:
+                echo("  Note removed.")
             continue
         return Answer(picked, note)
 
@@ -145,29 +208,37 @@ def _usable(q: Question, value: Any) -> Any:
     return None if error else value
 
 
+def _label(text: str, lead: int) -> str:
+    """A choice's label wrapped under itself: questionary draws `lead` characters before it
+    (the pointer, and a tick box for multiple choice)."""
+    if len(text) + lead <= width():
+        return text
+    return wrap(text, indent=" " * lead)[lead:]
+
+
 # -- one helper per widget ----------------------------------------------------------------
 
-def _extras(q: Question, first: bool, has_skip: bool) -> list[Any]:
-    """The entries after a list's real choices: skip, note and back."""
+def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False) -> list[Any]:
+    """The entries after a list's real choices: skip, note (add, or change once there is one) and back."""
     import questionary
 
     extras: list[Any] = [questionary.Separator()]
     if has_skip:
         extras.append(questionary.Choice(SKIP_LABEL, _SKIP))
-    extras.append(questionary.Choice(NOTE_LABEL, _NOTE))
+    extras.append(questionary.Choice(CHANGE_NOTE_LABEL if has_note else NOTE_LABEL, _NOTE))
     if not first:
         extras.append(questionary.Choice(BACK_LABEL, _BACK))
     return extras
 
 
-def _select(q: Question, value: Any, first: bool, has_value: bool) -> tuple[str, Any]:
+def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: bool = False) -> tuple[str, Any]:
     """`choice` and `yesno`: one choice id, with skip (if optional), note and back entries."""
     import questionary
 
-    choices = [questionary.Choice(c.label, c.id, description=c.help or None) for c in q.choices]
-    choices += _extras(q, first, has_skip=not q.required)
+    choices = [questionary.Choice(_label(c.label, 3), c.id, description=c.help or None) for c in q.choices]
+    choices += _extras(q, first, has_skip=not q.required, has_note=has_note)
     default = value if value in q.choice_ids else (_SKIP if has_value and not q.required else None)
-    picked = questionary.select(q.text, choices=choices, default=default).unsafe_ask()
+    picked = questionary.select(_message(q.text), choices=choices, default=default).unsafe_ask()
     if picked == _BACK:
         return "back", None
     if picked == _NOTE:
@@ -175,14 +246,14 @@ def _select(q: Question, value: Any, first: bool, has_value: bool) -> tuple[str,
     return "answer", None if picked == _SKIP else picked
 
 
-def _checkbox(q: Question, value: Any, first: bool) -> tuple[str, Any]:
+def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False) -> tuple[str, Any]:
     """`multi`: a list of choice ids; an exclusive choice (such as don't know) stands alone."""
     import questionary
 
     ticked = set(value or ())
-    choices = [questionary.Choice(c.label, c.id, checked=c.id in ticked, description=c.help or None)
+    choices = [questionary.Choice(_label(c.label, 5), c.id, checked=c.id in ticked, description=c.help or None)
                for c in q.choices]
-    choices += _extras(q, first, has_skip=False)
+    choices += _extras(q, first, has_skip=False, has_note=has_note)
 
     def validate(ids: list[str]) -> bool | str:
         if _BACK in ids or _NOTE in ids:
@@ -195,7 +266,7 @@ def _checkbox(q: Question, value: Any, first: bool) -> tuple[str, Any]:
         return True
 
     instruction = "(Space ticks, Enter confirms" + (")" if q.required else "; none ticked skips it)")
-    ids = questionary.checkbox(q.text, choices=choices, validate=validate,
+    ids = questionary.checkbox(_message(q.text), choices=choices, validate=validate,
                                instruction=instruction).unsafe_ask()
     if _BACK in ids:
         return "back", None
@@ -221,7 +292,7 @@ def _text(q: Question, value: Any, first: bool) -> tuple[str, Any]:
 
     instruction = _text_instruction(q, first)
     default = "" if value is None else str(value)
-    typed = questionary.text(q.text, default=default, validate=validate,
+    typed = questionary.text(_message(q.text), default=default, validate=validate,
                              instruction=instruction).unsafe_ask()
     if typed.strip() == GO_BACK:
         return "back", None

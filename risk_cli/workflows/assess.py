@@ -16,7 +16,7 @@ from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers, Appetite
 from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register, assess
-from risk_cli.output.console import Console, stdin_is_terminal
+from risk_cli.output.console import Console, interview_terminal
 from risk_cli.readers.inputs import checked
 from risk_cli.workflows import fail_on as fail_on_mod
 
@@ -87,15 +87,17 @@ def run(options: Options, console: Console) -> Result:
         raise RiskCliError("give either --answers or --resume, not both")
     previous = register_reader.read(o.previous_path) if o.previous_path else None
     appetite = read_appetite(o.appetite_path) if o.appetite_path else None
-    if o.no_input or not stdin_is_terminal():
+    where = None if o.no_input else interview_terminal()
+    if where is None:
         source = o.answers_path or o.resume_path
         if not source:
             raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
         outcome = from_file(o.questionnaire, source, appetite)
     else:
         defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
+        console.interview_on_stderr = where == "stderr"
         outcome = interactive(o.questionnaire, defaults_path, o.resume_path, o.save_path, console.echo, previous,
-                              o.fail_on, appetite)
+                              o.fail_on, appetite, on_stderr=console.interview_on_stderr)
         if out_path is None:
             out_path = default_register_path(outcome.register)
     if previous is not None:
@@ -145,8 +147,8 @@ def default_register_path(register: Register) -> Path:
 def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
                 save_path: Optional[str], echo: Callable[[str], None],
                 previous: Optional["Previous"] = None, fail_on: Optional[str] = None,
-                appetite: Optional[Appetite] = None) -> Outcome:
-    """Ask in the terminal, saving the answers after every one, then check and score them.
+                appetite: Optional[Appetite] = None, on_stderr: bool = False) -> Outcome:
+    """Ask in the terminal (the prompts on stderr when `on_stderr`: stdout is redirected), saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
     continues an interrupted run; `previous` (readers.register.Previous, for --previous) and
@@ -185,16 +187,17 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             raise InputProblems(problems)
     elif defaults is not None and defaults.appetite:  # last time's own appetite carries over
         start = dataclasses.replace(start, appetite=dict(defaults.appetite), appetite_source=defaults.appetite_source)
-    echo(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections.")
-    echo(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
-         f"continue later with: risk-cli assess --resume {target}\n")
+    echo(prompting.wrap(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections."))
+    echo(prompting.wrap(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
+                        f"continue later with: risk-cli assess --resume {target}") + "\n")
 
     def save(a: Answers) -> None:
         answers_mod.save(a, qn, target)
 
     save(start)
     try:
-        final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo)
+        final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo,
+                                on_stderr=on_stderr)
     except KeyboardInterrupt:
         raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
                           f"continue with: risk-cli assess --resume {target}") from None

@@ -21,7 +21,7 @@ from risk_cli.model.answers import to_yaml
 from risk_cli.writers.register_layout import (
     ABOUT, ACTION_COLUMNS, ACTIONS, CHANGE, DATA, REGISTER, REGISTER_COLUMNS, RESPONSES, SUMMARY,
 )
-from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display
+from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display, proximity
 from risk_cli.writers.xlsx import (
     BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, merge, put,
     rating_formats, save, table, widths,
@@ -40,8 +40,6 @@ RISK_STATUSES = ["Open", "Closed", "Escalated", "Realised"]
 TRENDS = ["New", "Up", "Down", "Same"]
 ACTION_STATUSES = ["Not started", "In progress", "Done", "Not needed"]
 CHECK_FILLS = {"Done": "C6EFCE", "Outstanding": "FFC7CE", "Recommended, not done": "FFEB9C"}
-PROXIMITY = {"idea": "Over 12 months", "discovery": "6-12 months", "alpha": "3-6 months",
-             "beta": "Under 3 months", "live": "Under 3 months"}
 
 
 def write(register: Register, path: Path, force: bool = False, carry: Optional["Carry"] = None) -> None:
@@ -241,7 +239,7 @@ def risk_row(register: Register, sr: ScoredRisk) -> dict[str, Any]:
         "Planned actions": "\n".join(f"{a.id} ({a.priority}): {a.text}" for a in actions),
         "Risk owner": register.profile("owner"), "Action owner": risk.owner,
         "Target date": as_date(target_date(register, sr)),
-        "Proximity": PROXIMITY.get(register.values.get("profile.phase") or "", ""), "Trend": "New", CHANGE: "",
+        "Proximity": proximity(risk, register.values.get("profile.phase")), "Trend": "New", CHANGE: "",
         "Escalation level": register.escalation(sr), "Status": "Open", "Date raised": as_date(register.assessed_on),
         "Last reviewed": as_date(register.assessed_on), "Next review": as_date(register.next_review),
         "NAO barrier": f"{barrier.title} (NAO: {barrier.nao_share})" if barrier else "",
@@ -362,7 +360,7 @@ def about_sheet(ws: Any, register: Register) -> None:
         "A 'Don't know' or missing answer is never treated as safe: it counts towards raising a risk or score, never as a control, and adds an action to find out.",
         "A residual score above the appetite for the risk's category is outside appetite: treat it and escalate it. The target score is the appetite limit.",
         "Answers to questions that did not apply (because of an earlier answer) are not scored. Scores are recomputed by risk-cli on every run; a score typed into this workbook is never read back.",
-        f"Escalation level: {register.says(esc.top_rating)} when the residual rating is the highest band; {register.says(esc.above_appetite)} when outside appetite; otherwise {register.says(esc.within_appetite)}. Proximity follows the delivery phase. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
+        f"Escalation level: {register.says(esc.top_rating)} when the residual rating is the highest band; {register.says(esc.above_appetite)} when outside appetite; otherwise {register.says(esc.within_appetite)}. Proximity follows the delivery phase and the kind of risk: delivery risks (those tied to an NAO barrier) are Now from discovery to beta, 3-6 months at the idea stage or once live; every other risk arises with real use: Over 12 months at the idea stage, 6-12 months in discovery, 3-6 months in alpha, Under 3 months in beta, Now when live; blank when the phase is not answered. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
     ]
     for line in method:
         r += 1
