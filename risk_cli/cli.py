@@ -79,6 +79,7 @@ def cli(debug: bool) -> None:
       risk-cli import returns/ -o imported/              # filled workbooks back: checked and scored
       risk-cli portfolio registers/ -o portfolio.xlsx    # one view across every use case
       risk-cli atrs answers.yaml -o record.md -o record.xlsx  # a draft ATRS transparency record
+      risk-cli report register.xlsx -o board-pack.html   # a board pack: Markdown, HTML or Word
     """
 
 
@@ -112,6 +113,13 @@ def include_security_option() -> Decorator:
     return click.option("--include-security", is_flag=True,
                         help="Include the risks a record for publication leaves out (the security category) and the "
                              "actions to find out unknown answers, for clearance with your security team.")
+
+
+def marking_option() -> Decorator:
+    """--marking: the protective marking a document carries at its top and bottom (model.marking checks it)."""
+    return click.option("--marking", default="OFFICIAL", show_default=True, metavar="TEXT",
+                        help="The protective marking printed at the top and bottom (such as OFFICIAL-SENSITIVE): "
+                             "one line, at most 50 characters.")
 
 
 def quiet_option(help: str) -> Decorator:
@@ -454,6 +462,53 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
         raise RiskCliError("--format chooses what is printed without -o; with -o each file's suffix says its format")
     result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security), console)
     finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
+
+
+REPORT_EPILOG = """\b
+Exit codes:
+  0   the board pack was written (or printed)
+  2   bad input or usage: the input has problems, the marking is not one short line,
+      or OUT exists (no --force) or has no known suffix; nothing written"""
+
+
+@cli.command(epilog=REPORT_EPILOG)
+@click.argument("source", metavar="INPUT")
+@click.option("-o", "--output", metavar="OUT",
+              help="Write the board pack here; the suffix says how: .md (Markdown), .html (one self-contained page "
+                   "that prints to A4) or .docx (Word). Without -o it is printed as Markdown.")
+@questionnaire_option("Score the input with this questionnaire (a bundled id, ID@VERSION or a YAML file). "
+                      "Default: the one the input names.")
+@appetite_option()
+@force_option("Replace OUT if it exists.")
+@marking_option()
+def report(source: str, output: Optional[str], questionnaire: Optional[str], appetite_path: Optional[str],
+           force: bool, marking: str) -> None:
+    """Write a board pack for one AI use case: Markdown, HTML or Word.
+
+    INPUT is an answers file, a register risk-cli wrote or a filled template; it is scored
+    again, as every command does. The pack has, in order: a one-paragraph summary; the
+    assurance tier, why, and what would move it down; the decisions the board is asked
+    to take (approval at this tier, each risk above appetite, each outstanding mandatory
+    check); the top 10 residual risks with owners, treatment and target dates; inherent
+    and residual heat maps; the mandatory checks; the NAO delivery barriers; the actions
+    by priority; and a method annex (scales, bands, the appetite used, the questionnaire
+    and its content hash). The protective marking is at the top and the bottom. The same
+    input always gives the same document.
+
+    \b
+    Examples:
+      risk-cli report answers.yaml                      # print the pack as Markdown
+      risk-cli report register.xlsx -o board-pack.html  # open in a browser, print to PDF
+      risk-cli report answers.yaml -o board-pack.docx --marking OFFICIAL-SENSITIVE
+    """
+    from risk_cli.output import report as report_view
+    from risk_cli.workflows import report as report_flow
+
+    console = Console()
+    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking), console)
+    if not output:
+        console.out(report_view.markdown(result.report).rstrip("\n"))
+    finish(result, console)
 
 
 def main() -> None:

@@ -1,0 +1,154 @@
+"""`risk-cli report` and `risk-cli portfolio --report`: a board pack in Markdown, HTML and Word,
+through the real CLI. Each format is written and read back; typed text stays text in each; bad
+input, a bad marking or an existing output are refused in one line with nothing written; the same
+input gives the same document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, write_yaml
+
+SAMPLES = ROOT / "sample_outputs"
+CHATBOT = SAMPLES / "council-chatbot-answers.yaml"
+HOSTILE_NAME = "<script>alert(1)</script> =1+1 **x** & [link](http://evil.example) # not a heading"
+
+SECTIONS = ["Summary", "Assurance tier", "Decisions for the board", "Top risks", "Heat maps",
+            "Mandatory and recommended checks", "Delivery barriers", "Actions by priority", "Annex: method"]
+
+
+def hostile_answers(tmp_path: Path, name: str = HOSTILE_NAME) -> Path:
+    data = yaml.safe_load(CHATBOT.read_text(encoding="utf-8"))
+    data["profile"]["profile.name"] = name
+    data["profile"]["profile.owner"] = "=HYPERLINK(\"http://evil.example\") & <b>owner</b>"
+    return write_yaml(tmp_path / "hostile-answers.yaml", data)
+
+
+def one_error_line(result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    return lines[0]
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+def test_markdown_is_printed_without_o(run):
+    result = run("report", CHATBOT)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    lines = text.strip().splitlines()
+    assert lines[0] == "**OFFICIAL**" and lines[-1] == "**OFFICIAL**"
+    assert "# Board pack: Ask the Council chatbot" in text
+    headings = [line[3:] for line in lines if line.startswith("## ")]
+    assert headings == SECTIONS
+    assert "Tier 3: high" in text and "What would move it down" in text
+    assert "1. Approve Ask the Council chatbot at Tier 3: high" in text
+    assert "Make sure Data protection impact assessment (DPIA) is completed by 2026-12-27" in text
+    assert "| AI-VFM-001 | Benefits are not realised or cannot be shown |" in text
+    assert "about 70%" in text  # the NAO survey share beside the barrier
+    assert "### Must (due within 30 days of the assessment)" in text
+    assert "uk-public-sector-ai" in text and "SHA-256" in text and "Likelihood scale" in text
+
+
+def test_markdown_file_is_written_and_matches_stdout(run, tmp_path):
+    out = tmp_path / "pack.md"
+    result = run("report", CHATBOT, "-o", out, "--marking", "OFFICIAL-SENSITIVE")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert f"Board pack written to {out}" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("**OFFICIAL-SENSITIVE**\n") and text.endswith("**OFFICIAL-SENSITIVE**\n")
+    again = run("report", CHATBOT, "--marking", "OFFICIAL-SENSITIVE")
+    assert again.stdout == text
+
+
+def test_a_register_gives_the_same_pack_as_its_answers(run, tmp_path):
+    from_answers = run("report", CHATBOT).stdout
+    from_register = run("report", SAMPLES / "council-chatbot-register.xlsx").stdout
+    assert from_register == from_answers
+
+
+def test_typed_text_stays_text_in_markdown(run, tmp_path):
+    result = run("report", hostile_answers(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "<script>" not in text and "<b>" not in text
+    assert "\\<script\\>" in text and "\\*\\*x\\*\\*" in text and "\\&" in text
+    assert "[link]" not in text and "\\[link\\]" in text
+    assert "\n# not a heading" not in text
+
+
+def test_the_same_input_gives_the_same_markdown(run, tmp_path):
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    assert run("report", CHATBOT, "-o", a).exit_code == 0
+    assert run("report", CHATBOT, "-o", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("marking, says", [
+    ("x" * 51, "at most 50 characters"),
+    ("OFFICIAL\nerror: forged", "control character U+000A"),
+    ("OFFICIAL\x1b[31m", "control character U+001B"),
+    ("   ", "give the protective marking"),
+])
+def test_a_bad_marking_is_one_line_and_nothing_is_written(run, tmp_path, marking, says):
+    out = tmp_path / "pack.md"
+    result = run("report", CHATBOT, "-o", out, "--marking", marking)
+    assert result.exit_code == 2
+    assert says in one_error_line(result)
+    assert not out.exists() and result.stdout == ""
+
+
+def test_fifty_characters_of_marking_are_accepted(run):
+    result = run("report", CHATBOT, "--marking", "O" * 50)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("**" + "O" * 50 + "**")
+
+
+def test_bad_input_is_one_line_and_nothing_is_written(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questionnaire: [unclosed\n", encoding="utf-8")
+    out = tmp_path / "pack.md"
+    result = run("report", bad, "-o", out)
+    assert result.exit_code == 2
+    one_error_line(result)
+    assert not out.exists()
+    missing = run("report", tmp_path / "missing.yaml", "-o", out)
+    assert missing.exit_code == 2
+    one_error_line(missing)
+    assert not out.exists()
+
+
+def test_an_unknown_suffix_is_refused_before_any_work(run, tmp_path):
+    out = tmp_path / "pack.pdf"
+    result = run("report", tmp_path / "missing.yaml", "-o", out)
+    assert result.exit_code == 2
+    assert ".md (Markdown), .html" in one_error_line(result)
+    assert not out.exists()
+
+
+def test_an_existing_output_is_kept_without_force(run, tmp_path):
+    out = tmp_path / "pack.md"
+    out.write_text("keep me", encoding="utf-8")
+    result = run("report", CHATBOT, "-o", out)
+    assert result.exit_code == 2
+    assert "already exists; use --force" in one_error_line(result)
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert run("report", CHATBOT, "-o", out, "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("**OFFICIAL**")
+
+
+def test_appetite_and_questionnaire_options_follow_atrs(run, tmp_path):
+    appetite = write_yaml(tmp_path / "appetite.yaml", {"source": "Example City Council appetite 2026",
+                                                       "appetite": {"financial": "open"}})
+    result = run("report", CHATBOT, "--appetite", appetite, "-q", "uk-public-sector-ai@1.1.0")
+    assert result.exit_code == 0, result.stderr
+    assert "Source: Example City Council appetite 2026." in result.stdout
+    bad = run("report", CHATBOT, "-q", "no-such-questionnaire")
+    assert bad.exit_code == 2
