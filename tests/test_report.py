@@ -5,6 +5,8 @@ input gives the same document."""
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,94 @@ def test_appetite_and_questionnaire_options_follow_atrs(run, tmp_path):
     assert "Source: Example City Council appetite 2026." in result.stdout
     bad = run("report", CHATBOT, "-q", "no-such-questionnaire")
     assert bad.exit_code == 2
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+class Page(HTMLParser):
+    """What a browser would see: every start tag with its attributes, the text, headings, tables."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.headings: list[tuple[str, str]] = []
+        self.style = ""
+        self.title = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data):
+        where = self.stack[-1] if self.stack else ""
+        if where == "style":
+            self.style += data
+            return
+        if where == "title" and "svg" not in self.stack:
+            self.title = data
+            return
+        self.text.append(data)
+        if where in ("h1", "h2", "h3"):
+            self.headings.append((where, data))
+
+    def count(self, tag: str) -> int:
+        return sum(1 for t, _ in self.tags if t == tag)
+
+
+def parsed(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def test_html_is_one_self_contained_page_that_prints_to_a4(run, tmp_path):
+    out = tmp_path / "pack.html"
+    result = run("report", CHATBOT, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    raw = out.read_text(encoding="utf-8")
+    page = parsed(out)
+    assert page.count("script") == 0 and page.count("link") == 0 and page.count("img") == 0
+    assert page.count("iframe") == 0 and page.count("object") == 0
+    assert not re.search(r"https?://", raw), "the page names a network address"
+    assert all(not k.startswith("on") for _, attrs in page.tags for k in attrs), "an event handler attribute"
+    assert page.count("svg") == 2 and page.count("rect") == 50  # two heat maps of 5x5 cells
+    assert "@page" in page.style and "size: A4" in page.style and "break-before: page" in page.style
+    assert [h for tag, h in page.headings if tag == "h2"] == SECTIONS
+    text = [t.strip() for t in page.text if t.strip()]
+    assert text[0] == "OFFICIAL" and text[-1] == "OFFICIAL"
+    assert page.title == "Board pack: Ask the Council chatbot (OFFICIAL)"
+    top = [attrs for tag, attrs in page.tags if tag == "table" and attrs.get("class") == "top-risks"]
+    assert len(top) == 1
+    body = raw.split('<table class="top-risks">', 1)[1].split("</table>", 1)[0]
+    assert body.count("<tr>") == 11  # header and the top 10
+    assert "AI-VFM-001" in body and "Sam Reid, Head of Digital Services" in body
+
+
+def test_typed_text_stays_text_in_html(run, tmp_path):
+    out = tmp_path / "pack.html"
+    marking = '</style><script>alert(1)</script>"\\'
+    result = run("report", hostile_answers(tmp_path), "-o", out, "--marking", marking)
+    assert result.exit_code == 0, result.stderr
+    page = parsed(out)
+    assert page.count("script") == 0 and page.count("b") == 0 and page.count("a") == 0
+    assert page.count("style") == 1 and "</style>" not in page.style and "<script" not in page.style
+    text = "".join(page.text)
+    assert HOSTILE_NAME in text  # shown exactly as typed
+    assert '=HYPERLINK("http://evil.example") & <b>owner</b>' in text
+    assert marking in text
+    assert all("evil" not in v for _, attrs in page.tags for v in attrs.values() if v)
+
+
+def test_the_same_input_gives_the_same_html(run, tmp_path):
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    assert run("report", CHATBOT, "-o", a).exit_code == 0
+    assert run("report", SAMPLES / "council-chatbot-register.xlsx", "-o", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
