@@ -245,3 +245,92 @@ def test_the_same_input_gives_the_same_html(run, tmp_path):
     assert run("report", CHATBOT, "-o", a).exit_code == 0
     assert run("report", SAMPLES / "council-chatbot-register.xlsx", "-o", b).exit_code == 0
     assert a.read_bytes() == b.read_bytes()
+
+
+# -- Word -----------------------------------------------------------------------------------
+
+def document_text(doc) -> list[str]:
+    """Every paragraph and table cell, headers and footers included, in order."""
+    out = [p.text for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
+    body = doc.element.body
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    for child in body.iterchildren():
+        if child.tag.endswith("}p"):
+            out.append(DocxParagraph(child, doc).text)
+        elif child.tag.endswith("}tbl"):
+            out += ["\t".join(c.text for c in row.cells) for row in DocxTable(child, doc).rows]
+    return out
+
+
+def test_word_has_the_headings_and_the_top_risk_table(run, tmp_path):
+    import docx
+
+    out = tmp_path / "pack.docx"
+    result = run("report", CHATBOT, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(out))
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    assert paragraphs[0].text == "OFFICIAL" and paragraphs[-1].text == "OFFICIAL"
+    assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL"
+    assert doc.sections[0].footer.paragraphs[0].text == "OFFICIAL"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == ["Board pack: Ask the Council chatbot"]
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == SECTIONS
+    assert "What would move it down" in [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    top = next(t for t in doc.tables if t.rows[0].cells[0].text == "Risk" and len(t.columns) == 10)
+    assert [c.text for c in top.rows[0].cells] == ["Risk", "Title", "Category", "Inherent", "Residual", "Appetite",
+                                                   "Risk owner", "Action owner", "Treatment", "Target date"]
+    assert len(top.rows) == 11
+    first = [c.text for c in top.rows[1].cells]
+    assert first[0] == "AI-VFM-001" and first[6] == "Sam Reid, Head of Digital Services" and first[8] == "Treat"
+    assert first[9] == "2027-02-25"
+    heat = [t for t in doc.tables if t.rows[0].cells[0].text.startswith("Likelihood")]
+    assert len(heat) == 2 and all(len(t.rows) == 6 and len(t.columns) == 6 for t in heat)
+    fills = heat[0].rows[1].cells[5]._tc.xpath("./w:tcPr/w:shd/@w:fill")
+    assert fills == ["FF0000"]  # likelihood 5 x impact 5 is Extreme: each cell is coloured by its rating
+    props = doc.core_properties
+    assert props.created.date().isoformat() == "2026-11-27" == props.modified.date().isoformat()
+    assert props.author == "risk-cli" and props.keywords == "OFFICIAL"
+
+
+def test_word_keeps_typed_text_as_plain_runs(run, tmp_path):
+    import docx
+
+    out = tmp_path / "pack.docx"
+    result = run("report", hostile_answers(tmp_path), "-o", out, "--marking", "OFFICIAL <b>&amp;")
+    assert result.exit_code == 0, result.stderr
+    doc = docx.Document(str(out))
+    text = "\n".join(document_text(doc))
+    assert f"Board pack: {HOSTILE_NAME}" in text
+    assert '=HYPERLINK("http://evil.example") & <b>owner</b>' in text
+    assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL <b>&amp;"
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "<w:hyperlink" not in xml and "<w:fldSimple" not in xml and "<w:instrText" not in xml
+
+
+def test_the_same_input_gives_the_same_word_document(run, tmp_path):
+    import docx
+
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    assert run("report", CHATBOT, "-o", a).exit_code == 0
+    assert run("report", SAMPLES / "council-chatbot-register.xlsx", "-o", b).exit_code == 0
+    assert document_text(docx.Document(str(a))) == document_text(docx.Document(str(b)))
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_word_is_not_imported_for_markdown(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import sys; sys.argv = ['risk-cli', 'report', sys.argv[1]]\n"
+             "from risk_cli.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "import json; print(json.dumps([m for m in ('docx', 'lxml') if m in sys.modules]), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", probe, str(CHATBOT)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert json.loads(proc.stderr.strip().splitlines()[-1]) == []
