@@ -363,8 +363,8 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
 PORTFOLIO_EPILOG = """\b
 Exit codes:
   0   every input used
-  2   bad options, --strict with a bad input, no usable input, or the output exists
-      (no --force); nothing written
+  2   bad options, --strict with a bad input, no usable input, or an output exists
+      (no --force) or --report has no known suffix; nothing written
   3   some inputs were bad: each reported on one line and skipped; the workbook was
       written from the rest (and lists them on its Inputs sheet)"""
 
@@ -373,6 +373,9 @@ Exit codes:
 @cli.command(epilog=PORTFOLIO_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", metavar="FILE.xlsx", help="Write the portfolio workbook here.")
+@click.option("--report", "report_path", metavar="OUT",
+              help="Also write a board pack for the assurance board, escalations first; the suffix says how: "
+                   ".md (Markdown), .html (a page that prints to A4) or .docx (Word). See risk-cli report.")
 @questionnaire_option("A questionnaire file some inputs were answered against, when it is not bundled (repeatable).",
                       dest="questionnaires", metavar="FILE", multiple=True)
 @force_option("Replace an existing output file.")
@@ -382,8 +385,9 @@ Exit codes:
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
 @quiet_option("No progress bar.")
 @appetite_option()
-def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tuple[str, ...], force: bool, fmt: str,
-              strict: bool, escalate_tier: Optional[int], quiet: bool, appetite_path: Optional[str]) -> None:
+def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optional[str], questionnaires: tuple[str, ...],
+              force: bool, fmt: str, strict: bool, escalate_tier: Optional[int], quiet: bool,
+              appetite_path: Optional[str]) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -400,6 +404,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
       risk-cli portfolio registers/ answers/*.yaml -o portfolio.xlsx --force
       risk-cli portfolio registers/ --format json > portfolio.json
       risk-cli portfolio returns/ -o portfolio.xlsx --strict
+      risk-cli portfolio registers/ --report board-pack.html
     """
     from risk_cli.workflows import portfolio as portfolio_flow
 
@@ -407,7 +412,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
                                  progress=not quiet and fmt == "text", debug=debug, console=console,
-                                 appetite_path=appetite_path)
+                                 appetite_path=appetite_path, report=report_path)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 

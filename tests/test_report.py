@@ -334,3 +334,86 @@ def test_word_is_not_imported_for_markdown(tmp_path):
     proc = subprocess.run([sys.executable, "-c", probe, str(CHATBOT)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert json.loads(proc.stderr.strip().splitlines()[-1]) == []
+
+
+# -- portfolio --report ---------------------------------------------------------------------
+
+PORTFOLIO_SECTIONS = ["Summary", "Escalations", "Tiers", "Use cases", "Top risks across the portfolio", "Heat maps",
+                      "Delivery barriers", "Annex: method"]
+
+
+def sample_answers() -> list[Path]:
+    return sorted(SAMPLES.glob("*-answers.yaml"))
+
+
+def test_portfolio_report_puts_escalations_first(run, tmp_path):
+    out = tmp_path / "board.md"
+    result = run("portfolio", *sample_answers(), "--report", out)
+    assert result.exit_code == 0, result.stderr
+    assert f"Board pack written to {out}" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    lines = text.strip().splitlines()
+    assert lines[0] == "**OFFICIAL**" and lines[-1] == "**OFFICIAL**"
+    assert [line[3:] for line in lines if line.startswith("## ")] == PORTFOLIO_SECTIONS
+    escalations = text.split("## Escalations", 1)[1].split("## Tiers", 1)[0]
+    order = [name for name in ("Claim review prioritisation model", "Ask the Council chatbot",
+                               "Caseworker reply assistant") if name in escalations]
+    assert order and [escalations.index(n) for n in order] == sorted(escalations.index(n) for n in order)
+    assert "| 1 | Claim review prioritisation model | Example Benefits Agency | Tier 4: very high |" in escalations
+    assert "1. Decide on Claim review prioritisation model" in escalations
+    barriers = text.split("## Delivery barriers", 1)[1]
+    assert "| Attracting and keeping staff with AI skills |" in barriers and "about 70%" in barriers
+
+
+@pytest.mark.parametrize("suffix", [".html", ".docx"])
+def test_portfolio_report_in_html_and_word(run, tmp_path, suffix):
+    out = tmp_path / f"board{suffix}"
+    workbook = tmp_path / "portfolio.xlsx"
+    result = run("portfolio", *sample_answers(), "-o", workbook, "--report", out)
+    assert result.exit_code == 0, result.stderr
+    assert workbook.exists()
+    if suffix == ".html":
+        page = parsed(out)
+        assert page.count("script") == 0 and page.count("svg") == 2
+        assert [h for tag, h in page.headings if tag == "h2"] == PORTFOLIO_SECTIONS
+        assert not re.search(r"https?://", out.read_text(encoding="utf-8"))
+    else:
+        import docx
+
+        doc = docx.Document(str(out))
+        assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == PORTFOLIO_SECTIONS
+        esc = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:2] == ["#", "Use case"])
+        assert esc.rows[1].cells[1].text == "Claim review prioritisation model"
+        assert doc.core_properties.created.date().isoformat() == "2026-11-27"
+
+
+def test_portfolio_report_keeps_typed_text_as_text(run, tmp_path):
+    out = tmp_path / "board.html"
+    result = run("portfolio", hostile_answers(tmp_path), "--report", out)
+    assert result.exit_code == 0, result.stderr
+    page = parsed(out)
+    assert page.count("script") == 0 and page.count("b") == 0
+    assert HOSTILE_NAME in "".join(page.text)
+
+
+def test_portfolio_report_is_refused_before_any_work(run, tmp_path):
+    existing = tmp_path / "board.md"
+    existing.write_text("keep me", encoding="utf-8")
+    result = run("portfolio", *sample_answers(), "--report", existing)
+    assert result.exit_code == 2
+    assert "already exists; use --force" in one_error_line(result)
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    bad = tmp_path / "board.txt"
+    result = run("portfolio", *sample_answers(), "--report", bad)
+    assert result.exit_code == 2 and ".md (Markdown)" in one_error_line(result)
+    same = tmp_path / "same.md"
+    result = run("portfolio", *sample_answers(), "-o", same, "--report", same)
+    assert result.exit_code == 2 and "the same file" in one_error_line(result)
+    assert not same.exists() and not bad.exists()
+
+
+def test_the_same_inputs_give_the_same_portfolio_report(run, tmp_path):
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    assert run("portfolio", *sample_answers(), "--report", a).exit_code == 0
+    assert run("portfolio", *reversed(sample_answers()), "--report", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
