@@ -285,13 +285,46 @@ def test_word_has_the_headings_and_the_top_risk_table(run, tmp_path):
     first = [c.text for c in top.rows[1].cells]
     assert first[0] == "AI-VFM-001" and first[6] == "Sam Reid, Head of Digital Services" and first[8] == "Treat"
     assert first[9] == "2027-02-25"
-    heat = [t for t in doc.tables if t.rows[0].cells[0].text.startswith("Likelihood")]
-    assert len(heat) == 2 and all(len(t.rows) == 6 and len(t.columns) == 6 for t in heat)
-    fills = heat[0].rows[1].cells[5]._tc.xpath("./w:tcPr/w:shd/@w:fill")
-    assert fills == ["FF0000"]  # likelihood 5 x impact 5 is Extreme: each cell is coloured by its rating
+    assert len(doc.inline_shapes) == 2  # the inherent and residual heat maps
+    alt = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    assert alt[0].startswith("Inherent risk (before controls): 43 risks; ")
+    assert "likelihood 3, impact 3: 16" in alt[0]
+    pictures = [part for part in doc.part.package.parts if part.content_type == "image/png"]
+    assert pictures
+    width, height, pixels = png_pixels(pictures[0].blob)
+    assert (width, height) == (700, 492)
+    assert pixel(pixels, width, 84 + 4 * 120 + 60, 16 + 10) == (0xFF, 0x00, 0x00)  # likelihood 5 x impact 5: Extreme
+    assert pixel(pixels, width, 84 + 10, 16 + 4 * 80 + 10) == (0x92, 0xD0, 0x50)  # likelihood 1 x impact 1: Low
     props = doc.core_properties
     assert props.created.date().isoformat() == "2026-11-27" == props.modified.date().isoformat()
     assert props.author == "risk-cli" and props.keywords == "OFFICIAL"
+
+
+def png_pixels(data: bytes) -> tuple[int, int, bytes]:
+    """Decode the plain RGB PNG the heat map writer makes (filter type 0 on every row)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert (depth, colour) == (8, 2)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * 3 + 1
+    assert all(raw[r * stride] == 0 for r in range(height))
+    return width, height, b"".join(raw[r * stride + 1:(r + 1) * stride] for r in range(height))
+
+
+def pixel(pixels: bytes, width: int, x: int, y: int) -> tuple[int, int, int]:
+    i = (y * width + x) * 3
+    return tuple(pixels[i:i + 3])
 
 
 def test_word_keeps_typed_text_as_plain_runs(run, tmp_path):

@@ -4,8 +4,8 @@ it or lxml).
 Only layout: the content is `model.report.Report`. Every text goes into a plain run, which Word
 shows as typed (no field, hyperlink or formula is ever made from it). The protective marking is
 in every page's header and footer and at the start and end of the text. The heat maps are
-coloured Word tables (likelihood down, impact across), which screen readers can read and
-which need no image library. The same report gives the same bytes: the core properties'
+PNG pictures drawn by writers.heat_map_png (standard library only), with their scales in words
+beneath and every cell's count as alternative text. The same report gives the same bytes: the core properties'
 dates come from the assessment date, and every part of the package carries that date too.
 """
 
@@ -188,17 +188,25 @@ def _repeat_header(row: Any) -> None:
 
 
 def _heat_map(doc: Any, hm: HeatMap) -> None:
+    """The heat map as a picture (writers.heat_map_png), with its scales in words beneath and the
+    count in every cell as the picture's alternative text."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    from risk_cli.writers import heat_map_png
 
     doc.add_heading(level=3).add_run(hm.title)
-    headers = ("Likelihood \u2193 / Impact \u2192",) + tuple(f"{n} {label}" for n, label in enumerate(hm.impact, start=1))
-    rows = tuple((Cell(f"{level} {hm.likelihood[level - 1]}"),) + row for level, row in zip(range(5, 0, -1), hm.rows))
-    table = _table(doc, headers, rows)
-    for row in table.rows[1:]:
-        for cell in row.cells[1:]:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-    legend = doc.add_paragraph()
-    legend.add_run("Number of risks in each cell, coloured by rating: " + ", ".join(c.text for c in hm.legend)
-                   + f". {hm.total} risks in all.")
+    picture = doc.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    shape = picture.add_run().add_picture(io.BytesIO(heat_map_png.render(hm)), width=Mm(120))
+    cells = [f"likelihood {5 - r}, impact {c + 1}: {cell.text or 0}"
+             for r, row in enumerate(hm.rows) for c, cell in enumerate(row) if cell.text]
+    shape._inline.docPr.set("descr", f"{hm.title}: {hm.total} risks; " + "; ".join(cells))
+    shape._inline.docPr.set("title", hm.title)
+    caption = doc.add_paragraph()
+    caption.add_run("Likelihood (rows, 5 at the top): " + ", ".join(
+        f"{n} {label}" for n, label in enumerate(hm.likelihood, start=1)) + ". Impact (columns, 1 at the left): "
+        + ", ".join(f"{n} {label}" for n, label in enumerate(hm.impact, start=1)) + ".")
+    caption.add_run(" Number of risks in each cell, coloured by rating: " + ", ".join(c.text for c in hm.legend)
+                    + f". {hm.total} risks in all.")
