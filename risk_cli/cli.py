@@ -94,6 +94,7 @@ def cli(debug: bool) -> None:
       risk-cli import returns/ -o imported/              # filled workbooks back: checked and scored
       risk-cli portfolio registers/ -o portfolio.xlsx    # one view across every use case
       risk-cli atrs answers.yaml -o record.md -o record.xlsx  # a draft ATRS transparency record
+      risk-cli report register.xlsx -o board-pack.html   # a board pack: Markdown, HTML or Word
     """
 
 
@@ -127,6 +128,13 @@ def include_security_option() -> Decorator:
     return click.option("--include-security", is_flag=True,
                         help="Include the risks a record for publication leaves out (the security category) and the "
                              "actions to find out unknown answers, for clearance with your security team.")
+
+
+def marking_option() -> Decorator:
+    """--marking: the protective marking a document carries at its top and bottom (model.marking checks it)."""
+    return click.option("--marking", default="OFFICIAL", show_default=True, metavar="TEXT",
+                        help="The protective marking printed at the top and bottom (such as OFFICIAL-SENSITIVE): "
+                             "one line, at most 50 characters.")
 
 
 def quiet_option(help: str) -> Decorator:
@@ -371,8 +379,8 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
 PORTFOLIO_EPILOG = """\b
 Exit codes:
   0   every input used
-  2   bad options, --strict with a bad input, no usable input, or the output exists
-      (no --force); nothing written
+  2   bad options, --strict with a bad input, no usable input, or an output exists
+      (no --force) or --report has no known suffix; nothing written
   3   some inputs were bad: each reported on one line and skipped; the workbook was
       written from the rest (and lists them on its Inputs sheet)"""
 
@@ -381,6 +389,9 @@ Exit codes:
 @cli.command(epilog=PORTFOLIO_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", metavar="FILE.xlsx", help="Write the portfolio workbook here.")
+@click.option("--report", "report_path", metavar="OUT",
+              help="Also write a board pack for the assurance board, escalations first; the suffix says how: "
+                   ".md (Markdown), .html (a page that prints to A4) or .docx (Word). See risk-cli report.")
 @questionnaire_option("A questionnaire file some inputs were answered against, when it is not bundled (repeatable).",
                       dest="questionnaires", metavar="FILE", multiple=True)
 @force_option("Replace an existing output file.")
@@ -390,8 +401,9 @@ Exit codes:
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
 @quiet_option("No progress bar.")
 @appetite_option()
-def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tuple[str, ...], force: bool, fmt: str,
-              strict: bool, escalate_tier: Optional[int], quiet: bool, appetite_path: Optional[str]) -> None:
+def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optional[str], questionnaires: tuple[str, ...],
+              force: bool, fmt: str, strict: bool, escalate_tier: Optional[int], quiet: bool,
+              appetite_path: Optional[str]) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -408,6 +420,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
       risk-cli portfolio registers/ answers/*.yaml -o portfolio.xlsx --force
       risk-cli portfolio registers/ --format json > portfolio.json
       risk-cli portfolio returns/ -o portfolio.xlsx --strict
+      risk-cli portfolio registers/ --report board-pack.html
     """
     from risk_cli.workflows import portfolio as portfolio_flow
 
@@ -415,7 +428,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
                                  progress=not quiet and fmt == "text", debug=debug, console=console,
-                                 appetite_path=appetite_path)
+                                 appetite_path=appetite_path, report=report_path)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 
@@ -470,6 +483,53 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
         raise RiskCliError("--format chooses what is printed without -o; with -o each file's suffix says its format")
     result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security), console)
     finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
+
+
+REPORT_EPILOG = """\b
+Exit codes:
+  0   the board pack was written (or printed)
+  2   bad input or usage: the input has problems, the marking is not one short line,
+      or OUT exists (no --force) or has no known suffix; nothing written"""
+
+
+@cli.command(epilog=REPORT_EPILOG)
+@click.argument("source", metavar="INPUT")
+@click.option("-o", "--output", metavar="OUT",
+              help="Write the board pack here; the suffix says how: .md (Markdown), .html (one self-contained page "
+                   "that prints to A4) or .docx (Word). Without -o it is printed as Markdown.")
+@questionnaire_option("Score the input with this questionnaire (a bundled id, ID@VERSION or a YAML file). "
+                      "Default: the one the input names.")
+@appetite_option()
+@force_option("Replace OUT if it exists.")
+@marking_option()
+def report(source: str, output: Optional[str], questionnaire: Optional[str], appetite_path: Optional[str],
+           force: bool, marking: str) -> None:
+    """Write a board pack for one AI use case: Markdown, HTML or Word.
+
+    INPUT is an answers file, a register risk-cli wrote or a filled template; it is scored
+    again, as every command does. The pack has, in order: a one-paragraph summary; the
+    assurance tier, why, and what would move it down; the decisions the board is asked
+    to take (approval at this tier, each risk above appetite, each outstanding mandatory
+    check); the top 10 residual risks with owners, treatment and target dates; inherent
+    and residual heat maps; the mandatory checks; the NAO delivery barriers; the actions
+    by priority; and a method annex (scales, bands, the appetite used, the questionnaire
+    and its content hash). The protective marking is at the top and the bottom. The same
+    input always gives the same document.
+
+    \b
+    Examples:
+      risk-cli report answers.yaml                      # print the pack as Markdown
+      risk-cli report register.xlsx -o board-pack.html  # open in a browser, print to PDF
+      risk-cli report answers.yaml -o board-pack.docx --marking OFFICIAL-SENSITIVE
+    """
+    from risk_cli.output import report as report_view
+    from risk_cli.workflows import report as report_flow
+
+    console = Console()
+    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking), console)
+    if not output:
+        console.out(report_view.markdown(result.report).rstrip("\n"))
+    finish(result, console)
 
 
 def main() -> None:

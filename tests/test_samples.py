@@ -5,6 +5,9 @@ Regenerate after a deliberate change with:
       risk-cli assess --answers sample_outputs/$n-answers.yaml --no-input --force -o sample_outputs/$n-register.xlsx
       risk-cli atrs sample_outputs/$n-answers.yaml --force -o sample_outputs/$n-atrs.md \
         -o sample_outputs/$n-atrs.xlsx -o sample_outputs/$n-atrs.json
+      for s in md html docx; do
+        risk-cli report sample_outputs/$n-answers.yaml --force -o sample_outputs/$n-report.$s
+      done
     done
 """
 
@@ -16,6 +19,7 @@ import pytest
 from tests.conftest import ROOT
 
 ATRS_SUFFIXES = (".md", ".xlsx", ".json")
+REPORT_SUFFIXES = (".md", ".html", ".docx")
 SAMPLES = sorted(p.name[: -len("-answers.yaml")] for p in (ROOT / "sample_outputs").glob("*-answers.yaml"))
 
 
@@ -42,6 +46,8 @@ def test_there_are_at_least_three_samples():
         assert (ROOT / "sample_outputs" / f"{name}-register.xlsx").exists(), f"{name}: no register"
         for suffix in ATRS_SUFFIXES:
             assert (ROOT / "sample_outputs" / f"{name}-atrs{suffix}").exists(), f"{name}: no ATRS draft ({suffix})"
+        for suffix in REPORT_SUFFIXES:
+            assert (ROOT / "sample_outputs" / f"{name}-report{suffix}").exists(), f"{name}: no board pack ({suffix})"
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -67,3 +73,28 @@ def test_sample_atrs_draft_matches_what_the_tool_writes(tmp_path, run, name):
         assert out.read_text(encoding="utf-8") == (samples / out.name).read_text(encoding="utf-8"), stale
     expected, actual = values(samples / outputs[1].name), values(outputs[1])
     assert expected == actual, stale
+
+
+def word_text(path):
+    """A Word document's text, paragraph by paragraph and cell by cell, headers and footers too."""
+    import docx
+
+    doc = docx.Document(str(path))
+    out = [p.text for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
+    out += [p.text for p in doc.paragraphs]
+    out += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return out, doc.core_properties.created, doc.core_properties.modified
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_sample_board_packs_match_what_the_tool_writes(tmp_path, run, name):
+    samples = ROOT / "sample_outputs"
+    stale = f"sample_outputs/{name}-report.* are stale: regenerate them (see this file's docstring)"
+    for suffix in REPORT_SUFFIXES:
+        out = tmp_path / f"{name}-report{suffix}"
+        result = run("report", samples / f"{name}-answers.yaml", "-o", out)
+        assert result.exit_code == 0, result.output
+        if suffix == ".docx":
+            assert word_text(out) == word_text(samples / out.name), stale
+        else:  # Markdown and HTML: the very text
+            assert out.read_text(encoding="utf-8") == (samples / out.name).read_text(encoding="utf-8"), stale

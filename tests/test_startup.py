@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import ROOT
 from risk_cli.cli import cli
 
-HEAVY = ("openpyxl", "questionary", "prompt_toolkit", "tabulate",
+HEAVY = ("openpyxl", "questionary", "prompt_toolkit", "tabulate", "docx", "lxml",
          "risk_cli.model.questionnaire")  # the model: ~30 ms of dataclasses, needed only to run a command
 
 PROBE = """

@@ -192,6 +192,14 @@ class Register:
         """Worst first; ties keep questionnaire order."""
         return sorted(self.risks, key=lambda r: (-r.residual_score, -r.score))
 
+    def target_date(self, sr: ScoredRisk) -> str:
+        """When a risk above appetite should be back within it: the latest due date of its must and
+        should actions ("" for a risk within appetite)."""
+        if not sr.breach:
+            return ""
+        dues = [a.due for a in self.actions if sr.risk.id in a.risks and a.priority in ("must", "should")]
+        return max(dues) if dues else ""
+
     @property
     def breaches(self) -> list[ScoredRisk]:
         return [r for r in self.risks if r.breach]

@@ -25,13 +25,15 @@ class OutputFormat(enum.Enum):
     TEXT = "text"  # for people: a summary on the terminal
     JSON = "json"  # one JSON document on stdout, for pipelines
     JSON_LINES = "json-lines"  # one JSON object per line, one per input: streamable
-    MARKDOWN = "markdown"  # a document to read and review (an ATRS record)
+    MARKDOWN = "markdown"  # a document to read and review (an ATRS record, a board pack)
     XLSX = "xlsx"  # an Excel workbook, written to a file
+    HTML = "html"  # one self-contained web page that prints to A4 (a board pack), written to a file
+    DOCX = "docx"  # a Word document (a board pack), written to a file
 
     @property
     def binary(self) -> bool:
         """Written to a file (-o), never printed."""
-        return self is OutputFormat.XLSX
+        return self in (OutputFormat.XLSX, OutputFormat.HTML, OutputFormat.DOCX)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 from risk_cli.catalogue.versions import Versions
 from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
 from risk_cli.model.answers import Appetite
+from risk_cli.model.marking import DEFAULT as DEFAULT_MARKING
 from risk_cli.model.portfolio import Assessed, Portfolio, Skipped
 from risk_cli.readers.inputs import checked
 
@@ -121,15 +122,21 @@ class Outcome:
 
 def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[str], force: bool, strict: bool,
         escalate_tier: Optional[int], progress: bool, debug: bool, console: "Console",
-        appetite_path: Optional[str] = None) -> Outcome:
+        appetite_path: Optional[str] = None, report: Optional[str] = None, marking: str = DEFAULT_MARKING) -> Outcome:
     """`risk-cli portfolio`: every input read and scored (a bad one reported and skipped, or the run
-    stopped with --strict), the portfolio built and its workbook written."""
+    stopped with --strict), the portfolio built and its workbook (and board pack, with `report`) written."""
     from risk_cli.fileio import check_writable
+    from risk_cli.model import marking as marking_rule
     from risk_cli.model import portfolio as portfolio_mod
+    from risk_cli.workflows import report as report_flow
 
+    mark = marking_rule.check(marking)
     out_path = Path(output) if output else None
     if out_path is not None:
         check_writable(out_path, force)
+    report_path = report_flow.check_output(report, force)
+    if out_path is not None and report_path is not None and out_path.resolve() == report_path.resolve():
+        raise RiskCliError("-o and --report name the same file")
     versions = Versions.library(questionnaires)
     appetite = None
     if appetite_path:
@@ -160,4 +167,9 @@ def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[s
 
         portfolio_xlsx.write(pf, out_path, force)
         console.info(f"Portfolio written to {out_path}")
+    if report_path is not None:
+        from risk_cli.model.report import build_portfolio
+
+        report_flow.write(build_portfolio(pf, mark), report_path, force)
+        console.info(f"Board pack written to {report_path}")
     return Outcome(pf, skipped)

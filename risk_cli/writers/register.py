@@ -87,10 +87,7 @@ def generated_at() -> str:
 
 
 def target_date(register: Register, sr: ScoredRisk) -> str:
-    if not sr.breach:
-        return ""
-    dues = [a.due for a in register.actions if sr.risk.id in a.risks and a.priority in ("must", "should")]
-    return max(dues) if dues else ""
+    return register.target_date(sr)  # the board report shows the same date (model.report)
 
 
 # -- sheets ------------------------------------------------------------------------------
