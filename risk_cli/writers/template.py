@@ -29,7 +29,8 @@ from risk_cli.model.answers import MAX_TEXT
 from risk_cli.model.conditions import All, AnyOf, Condition, Not, Ref, Test
 from risk_cli.model.questionnaire import Question, Questionnaire
 from risk_cli.writers.xlsx import (
-    BOLD, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, fit_width, header_row, put, save, widths,
+    BOLD, DEFAULT_MARKING, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, header_row, print_setup, properties,
+    put, save, widths,
 )
 
 TEMPLATE_FORMAT = 1
@@ -175,12 +176,13 @@ def required_text(qn: Questionnaire, q: Question) -> str:
 
 # -- building the workbook ---------------------------------------------------------------
 
-def write(qn: Questionnaire, path: Path, force: bool = False) -> None:
+def write(qn: Questionnaire, path: Path, force: bool = False, marking: str = DEFAULT_MARKING) -> None:
     """Build the template and write it atomically (never over a file without `force`)."""
-    save(build(qn), Path(path), force)
+    save(build(qn, marking), Path(path), force)
 
 
-def build(qn: Questionnaire) -> Workbook:
+def build(qn: Questionnaire, marking: str = DEFAULT_MARKING) -> Workbook:
+    """The template; `marking` is the protective marking printed on every page."""
     wb = Workbook()
     instructions = wb.active
     instructions.title = INSTRUCTIONS
@@ -198,6 +200,11 @@ def build(qn: Questionnaire) -> Workbook:
         ws.protection.formatRows = False
     wb.security = WorkbookProtection(lockStructure=True)  # no adding, renaming or unhiding sheets
     wb.active = 0
+    subject = f"{qn.title} (questionnaire {qn.version})"
+    print_setup(instructions, subject, marking, print_area=f"A1:A{instructions.max_row}")
+    print_setup(questions, subject, marking, title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+                print_area=f"A1:{get_column_letter(len(COLUMNS))}{questions.max_row}")
+    properties(wb, f"{qn.title}: questionnaire template", f"{qn.id} {qn.version}, to fill in and import with risk-cli")
     return wb
 
 
@@ -239,8 +246,6 @@ def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> list[dict[str,
     date_cell.protection = UNLOCKED
     header_row(ws, HEADER_ROW, [name for name, _ in COLUMNS])
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    fit_width(ws, landscape=True)
 
     lists = _Lists(lists_ws)
     text_dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_TEXT), allow_blank=True,
@@ -429,7 +434,6 @@ def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
         text = f"{src.title}: {src.url}" if src.url else src.title
         put(ws, r, 1, text, align=WRAP)
     fit_rows(ws, [INSTRUCTIONS_WIDTH], 1, r)
-    fit_width(ws, landscape=False)
 
 
 # -- metadata -----------------------------------------------------------------------------

@@ -154,6 +154,11 @@ def as_date(iso: str) -> Any:
     return dt.date.fromisoformat(iso) if iso else ""
 
 
+def uk_date(iso: str) -> str:
+    """An ISO date as text, dd/mm/yyyy, as the sheets show dates; '' when there is none."""
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
 def header_row(ws: Any, row: int, headers: Iterable[str], col: int = 1) -> None:
     for i, text in enumerate(headers):
         put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=HEADER_ALIGN, border=True)
@@ -164,14 +169,77 @@ def widths(ws: Any, sizes: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = size
 
 
-def fit_width(ws: Any, landscape: bool) -> None:
-    """Print on A4, one page wide and as many pages down as it takes: a sheet printed for a
-    meeting is read down the page, never across several."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+# The UK Government Security Classifications marking printed on every page unless --marking says otherwise.
+DEFAULT_MARKING = "OFFICIAL"
+SUBJECT_LIMIT = 60  # characters of a use case name in a page header: room for the marking in Excel's 255
+_HEADER_LIMIT = 255  # Excel's limit on a header (or a footer): its three sections together
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def header_text(text: str, limit: int = SUBJECT_LIMIT) -> str:
+    """A person's text as it may stand in a page header or footer: one line, at most `limit`
+    characters (cut with an ellipsis), and each '&' doubled, so 'R&D' prints as written instead of
+    'R' and the date (&D), and no text can become a header code (page numbers, fonts, pictures)."""
+    text = " ".join(_NOT_PRINTABLE.sub(" ", text).split())
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "\u2026"
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Any, subject: str, marking: str = DEFAULT_MARKING, *, landscape: bool = True,
+                title_rows: Optional[str] = None, print_area: Optional[str] = None, dated: str = "") -> None:
+    """How every sheet risk-cli writes prints: A4, one page wide and as many pages down as it takes
+    (a sheet printed for a meeting is read down the page, never across several), the header row
+    repeated on every page (`title_rows`, such as "1:1"), and on every page a header with the
+    subject (the use case, say), the protective marking and the sheet's name, and a footer with
+    "Page n of m", the marking again and the date (`dated`, such as "Assessed 27/11/2026"; by
+    default the day the workbook was written). The date is text, dd/mm/yyyy: a spreadsheet
+    program prints its own date code (&D) in its locale's order, so 03/12 could read as 12 March.
+    The subject and marking are escaped and kept short (header_text)."""
+    setup = ws.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4; a write-only sheet lacks the name)
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if print_area:
+        ws.print_area = print_area
+    mark = "&B" + header_text(marking) + "&B"
+    when = header_text(dated or f"Written {written_on()}", 40)
+    room = _HEADER_LIMIT - len(f"&L&C{mark}&R&A")
+    ws.oddHeader.left.text = header_text(subject, min(SUBJECT_LIMIT, room // 2))
+    ws.oddHeader.center.text = mark
+    ws.oddHeader.right.text = "&A"  # the sheet's name
+    ws.oddFooter.left.text = "Page &P of &N"
+    ws.oddFooter.center.text = mark
+    ws.oddFooter.right.text = when
+
+
+def written_on() -> str:
+    """Today as dd/mm/yyyy (UTC), or the day SOURCE_DATE_EPOCH names, for reproducible builds."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+            else dt.datetime.now(dt.timezone.utc))
+    return when.strftime("%d/%m/%Y")
+
+
+def properties(wb: Any, title: str, subject: str) -> None:
+    """The workbook's document properties (File > Info): its title and subject, and risk-cli as
+    its creator rather than the library that wrote it."""
+    from risk_cli import __version__
+
+    wb.properties.title = " ".join(_NOT_PRINTABLE.sub(" ", title).split())[:250]
+    wb.properties.subject = " ".join(_NOT_PRINTABLE.sub(" ", subject).split())[:250]
+    wb.properties.creator = f"risk-cli {__version__}"
+    wb.properties.lastModifiedBy = f"risk-cli {__version__}"
 
 
 def table(ws: Any, name: str, first_row: int, n_cols: int, n_rows: int, style: str = "TableStyleLight9",
