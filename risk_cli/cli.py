@@ -114,6 +114,27 @@ def include_security_option() -> Decorator:
                              "actions to find out unknown answers, for clearance with your security team.")
 
 
+MARKING_MAX = 50
+# A line break, or any other control character (C0, DEL, C1, the Unicode line and paragraph separators)
+_MARKING_REFUSED = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029])
+
+
+def _marking(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--marking as given, once checked: one short line."""
+    text = value.strip()
+    if not text or len(text) > MARKING_MAX or any(c in _MARKING_REFUSED for c in text):
+        raise RiskCliError(f"--marking: {one_line(value[:60])!r} is not a protective marking: give one line of "
+                           f"1 to {MARKING_MAX} characters without control characters, such as OFFICIAL-SENSITIVE")
+    return text
+
+
+def marking_option() -> Decorator:
+    return click.option("--marking", metavar="TEXT", default="OFFICIAL", show_default=True, callback=_marking,
+                        help="The protective marking printed in the header and footer of every page of the "
+                             "workbook and shown in it (UK Government Security Classifications: OFFICIAL, "
+                             "OFFICIAL-SENSITIVE, SECRET, TOP SECRET; any one line of up to 50 characters).")
+
+
 def quiet_option(help: str) -> Decorator:
     return click.option("--quiet", is_flag=True, help=help)
 
@@ -157,9 +178,10 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
                    "carry over by risk and action id, and each risk is marked new, changed, unchanged or no "
                    "longer raised. In a terminal its answers are the defaults.")
 @appetite_option()
+@marking_option()
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
            save_path: Optional[str], no_input: bool, output: Optional[str], force: bool, fmt: str,
-           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str]) -> None:
+           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
@@ -180,7 +202,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path, appetite_path)
+                                  fail_on, previous_path, appetite_path, marking)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -247,9 +269,10 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
               help="Also draft each input's ATRS record beside its register: OUTDIR/<name>-atrs.md and "
                    "<name>-atrs.xlsx (see risk-cli atrs). An input whose questionnaire has no ATRS mapping is bad.")
 @include_security_option()
+@marking_option()
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
           fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str], atrs_records: bool,
-          include_security: bool) -> None:
+          include_security: bool, marking: str) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
 
     INPUT is an answers file (.yaml), a filled questionnaire template or a register
@@ -275,7 +298,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
         raise RiskCliError("--include-security is for the ATRS records: add --atrs")
     options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on,
                                  appetite=batch_flow.read_appetite(appetite_path), atrs=atrs_records,
-                                 include_security=include_security)
+                                 include_security=include_security, marking=marking)
     finish(batch_flow.run(inputs, outdir, options, jobs, quiet, console), console, batch_view.FORMATS, fmt)
 
 
@@ -284,7 +307,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
                       "Default: uk-public-sector-ai.")
 @click.option("-o", "--output", required=True, metavar="FILE.xlsx", help="Where to write the template.")
 @force_option("Replace an existing file.")
-def template(questionnaire: Optional[str], output: str, force: bool) -> None:
+@marking_option()
+def template(questionnaire: Optional[str], output: str, force: bool, marking: str) -> None:
     """Write a questionnaire as an Excel workbook a team can fill in without risk-cli.
 
     The workbook has an Instructions sheet and a Questions sheet: one row per question with
@@ -301,7 +325,7 @@ def template(questionnaire: Optional[str], output: str, force: bool) -> None:
     """
     from risk_cli.workflows import questionnaires
 
-    questionnaires.write_template(questionnaire, output, force, Console())
+    questionnaires.write_template(questionnaire, output, force, Console(), marking)
 
 
 IMPORT_EPILOG = """\b
@@ -325,8 +349,9 @@ Exit codes:
 @force_option("Replace answers files and registers already in DIR.")
 @format_option(import_view.FORMATS)
 @appetite_option()
+@marking_option()
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
-            fmt: str, appetite_path: Optional[str]) -> None:
+            fmt: str, appetite_path: Optional[str], marking: str) -> None:
     """Import filled questionnaire templates, answers files and registers.
 
     Every input is checked first and every problem reported with its place (file,
@@ -348,7 +373,8 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
     from risk_cli.workflows import importing
 
     console = Console()
-    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path)
+    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path,
+                                    marking)
     finish(report, console, import_view.FORMATS, fmt)
 
 
@@ -374,8 +400,10 @@ Exit codes:
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
 @quiet_option("No progress bar.")
 @appetite_option()
+@marking_option()
 def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tuple[str, ...], force: bool, fmt: str,
-              strict: bool, escalate_tier: Optional[int], quiet: bool, appetite_path: Optional[str]) -> None:
+              strict: bool, escalate_tier: Optional[int], quiet: bool, appetite_path: Optional[str],
+              marking: str) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -399,7 +427,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], questionnaires: tu
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
                                  progress=not quiet and fmt == "text", debug=debug, console=console,
-                                 appetite_path=appetite_path)
+                                 appetite_path=appetite_path, marking=marking)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 
@@ -422,8 +450,9 @@ Exit codes:
                       "Default: the one the input names.")
 @force_option("Replace output files that exist.")
 @include_security_option()
+@marking_option()
 def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnaire: Optional[str], force: bool,
-         include_security: bool) -> None:
+         include_security: bool, marking: str) -> None:
     """Draft an Algorithmic Transparency Recording Standard (ATRS) record.
 
     INPUT is an answers file, a register risk-cli wrote or a filled template. The record
@@ -452,7 +481,7 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
     console = Console()
     if outputs and fmt:
         raise RiskCliError("--format chooses what is printed without -o; with -o each file's suffix says its format")
-    result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security), console)
+    result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security, marking), console)
     finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
 
 

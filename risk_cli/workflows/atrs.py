@@ -30,6 +30,7 @@ class Options:
     questionnaire: Optional[str] = None
     force: bool = False
     include_security: bool = False
+    marking: str = "OFFICIAL"  # --marking: printed on every page of the workbook
 
 
 @dataclass
@@ -85,7 +86,7 @@ def run(options: Options, console: "Console") -> Result:
         console.warn(str(problem))
     record = draft(assess(checked.questionnaire, checked.answers), options.include_security)
     for path in targets:
-        write(record, path, options.force)
+        write(record, path, options.force, options.marking)
     return Result(record, tuple(str(p) for p in targets))
 
 

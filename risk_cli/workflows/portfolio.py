@@ -121,7 +121,7 @@ class Outcome:
 
 def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[str], force: bool, strict: bool,
         escalate_tier: Optional[int], progress: bool, debug: bool, console: "Console",
-        appetite_path: Optional[str] = None) -> Outcome:
+        appetite_path: Optional[str] = None, marking: str = "OFFICIAL") -> Outcome:
     """`risk-cli portfolio`: every input read and scored (a bad one reported and skipped, or the run
     stopped with --strict), the portfolio built and its workbook written."""
     from risk_cli.fileio import check_writable
@@ -158,6 +158,6 @@ def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[s
     if out_path is not None:
         from risk_cli.writers import portfolio as portfolio_xlsx
 
-        portfolio_xlsx.write(pf, out_path, force)
+        portfolio_xlsx.write(pf, out_path, force, marking)
         console.info(f"Portfolio written to {out_path}")
     return Outcome(pf, skipped)

@@ -31,7 +31,7 @@ def write(record: "Record", path: Path, force: bool = False, marking: str = xlsx
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    _info(wb.active, record)
+    _info(wb.active, record, marking)
     for section in record.standard.sections:
         _section(wb.create_sheet(section.sheet), record, section)
     subject = f"Draft ATRS record: {record.use_case}"
@@ -45,7 +45,7 @@ def write(record: "Record", path: Path, force: bool = False, marking: str = xlsx
     xlsx.save(wb, Path(path), force)
 
 
-def _info(ws: Any, record: "Record") -> None:
+def _info(ws: Any, record: "Record", marking: str = xlsx.DEFAULT_MARKING) -> None:
     st = record.standard
     ws.title = INFO
     xlsx.widths(ws, [34, 60, 12, 12, 12])
@@ -54,6 +54,7 @@ def _info(ws: Any, record: "Record") -> None:
     rows = [
         ("Record", f"Draft for {record.use_case}"),
         ("Organisation", record.organisation),
+        ("Protective marking", marking),
         ("Status", "DRAFT prepared by risk-cli from a self-assessment: not cleared for publication"),
         ("Clearance", "Before it goes to the ATRS team it needs written clearance by the team that runs the tool, "
                       "its senior responsible owner and the communications or press office."),

@@ -190,7 +190,7 @@ def build(qn: Questionnaire, marking: str = DEFAULT_MARKING) -> Workbook:
     lists = wb.create_sheet(LISTS)
     meta = wb.create_sheet(META)
     entries = questions_sheet(questions, lists, qn)
-    instructions_sheet(instructions, qn)
+    instructions_sheet(instructions, qn, marking)
     metadata_sheet(meta, qn, entries)
     lists.sheet_state = "hidden"
     meta.sheet_state = "veryHidden"  # not even listed under Unhide in Excel
@@ -354,7 +354,7 @@ def _number_validation(dvs: dict[tuple, DataValidation], q: Question) -> DataVal
 
 # -- instructions -------------------------------------------------------------------------
 
-def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
+def instructions_sheet(ws: Any, qn: Questionnaire, marking: str = DEFAULT_MARKING) -> None:
     widths(ws, [INSTRUCTIONS_WIDTH])
     ws.sheet_view.showGridLines = False
     blocks: list[tuple[str, list[str]]] = [
@@ -415,6 +415,7 @@ def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
             f"Questionnaire: {qn.title}",
             f"Questionnaire id and version: {qn.id} {qn.version}",
             f"Questionnaire content SHA-256: {qn.sha256}",
+            f"Protective marking: {marking}",
             f"Template format {TEMPLATE_FORMAT}, made by risk-cli {__version__}. "
             f"{len(qn.questions)} questions in {len(qn.sections)} sections.",
         ]),
