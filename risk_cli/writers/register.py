@@ -138,7 +138,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None,
     r += 1
     if register.breaches:
         header_row(ws, r, ["Risk ID", "Category", "Residual score", "Appetite", "Appetite max", "Escalate to", "Title"])
-        for sr in register.breaches:
+        for sr in sorted(register.breaches, key=lambda b: (-b.residual_score, b.risk.id)):  # worst first
             r += 1
             values = [sr.risk.id, scoring.category(sr.risk.category).label, sr.residual_score,
                       sr.appetite.label, sr.appetite.max_score, register.escalation(sr), sr.risk.title]
@@ -294,8 +294,17 @@ def action_row(register: Register, action: RaisedAction) -> dict[str, Any]:
     src = register.questionnaire.sources.get(action.source)
     return {"Action ID": action.id, "Priority": action.priority.capitalize(), "Action": action.text,
             "Treats risks": ", ".join(action.risks), "Kind": ACTION_KINDS[action.kind],
-            "Source": src.title if src else action.source, "Action owner": "", "Due date": as_date(action.due),
+            "Source": src.title if src else action.source, "Action owner": action_owner(register, action),
+            "Due date": as_date(action.due),
             "Status": "Not started", "Notes": "", CHANGE: ""}
+
+
+def action_owner(register: Register, action: RaisedAction) -> str:
+    """Who owns an action: the action owners of the risks it treats, as the Risk register names
+    them (each once, in the order of the risks), else the use case's senior responsible owner."""
+    owners = {sr.risk.id: sr.risk.owner for sr in register.risks}
+    named = [owners[rid] for rid in action.risks if owners.get(rid)]
+    return "; ".join(dict.fromkeys(named)) or register.profile("owner")
 
 
 def actions_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
