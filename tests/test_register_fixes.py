@@ -80,3 +80,73 @@ def test_every_workbook_names_its_title_subject_and_creator(tmp_path, run):
         assert props.title and props.subject, kind
     props = openpyxl.load_workbook(tmp_path / "register.xlsx").properties
     assert props.title == "AI use case risk register: Caseworker reply assistant" or "register" in props.title.lower()
+
+
+# -- colour contrast (WCAG 2.2 AA: 4.5:1 for text) ----------------------------------------------
+
+def fills_used():
+    """Every fill colour risk-cli paints: the bundled questionnaires' rating bands, and its own."""
+    import yaml
+
+    from risk_cli.writers import atrs_xlsx, register as register_xlsx, template, xlsx
+
+    colours = set()
+    for path in (ROOT / "questionnaires").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        colours |= {band["colour"] for band in data["scoring"]["ratings"]}
+    colours |= set(register_xlsx.CHECK_FILLS.values()) | set(atrs_xlsx.STATUS_FILL.values())
+    colours |= {"FFEB9C", "FFC7CE"}
+    for f in (xlsx.HEADER_FILL, xlsx.GREY_FILL, template.ANSWER_FILL, template.NOTE_FILL, template.SECTION_FILL):
+        colours.add(f.fgColor.rgb[-6:])
+    return sorted(colours)
+
+
+def test_contrast_ratio_matches_wcag():
+    from risk_cli.writers.xlsx import contrast
+
+    assert round(contrast("000000", "FFFFFF"), 2) == 21.0
+    assert round(contrast("FFFFFF", "FFFFFF"), 2) == 1.0
+    assert round(contrast("FF0000", "FFFFFF"), 2) == 4.0  # pure red: white text fails AA
+    assert round(contrast("000000", "FF0000"), 2) == 5.25  # black passes it
+    assert round(contrast("777777", "FFFFFF"), 2) == 4.48
+
+
+@pytest.mark.parametrize("colour", fills_used())
+def test_text_colour_meets_aa_on_every_fill_used(colour):
+    from risk_cli.writers.xlsx import AA_TEXT, BLACK, WHITE, contrast, text_colour
+
+    chosen = text_colour(colour)
+    assert chosen in (BLACK, WHITE)
+    assert contrast(chosen, colour) >= AA_TEXT, colour
+    assert contrast(chosen, colour) >= contrast(WHITE if chosen == BLACK else BLACK, colour)
+
+
+def font_colour(font):
+    rgb = font.color.rgb if font is not None and font.color is not None else None
+    return rgb[-6:] if isinstance(rgb, str) else "000000"  # no colour: the default, black
+
+
+def test_every_filled_cell_and_rating_format_in_every_workbook_meets_aa(tmp_path, run):
+    from risk_cli.writers.xlsx import AA_TEXT, contrast
+
+    checked = 0
+    for kind, path in workbooks(tmp_path, run, SAMPLE).items():
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.fill is None or cell.fill.fill_type != "solid":
+                        continue
+                    background = cell.fill.fgColor.rgb[-6:]
+                    text = font_colour(cell.font)
+                    assert contrast(text, background) >= AA_TEXT, (kind, ws.title, cell.coordinate, text, background)
+                    checked += 1
+            for rng in ws.conditional_formatting:
+                for rule in rng.rules:
+                    if rule.dxf is None or rule.dxf.fill is None:
+                        continue
+                    background = (rule.dxf.fill.fgColor.rgb or rule.dxf.fill.bgColor.rgb)[-6:]
+                    text = font_colour(rule.dxf.font)
+                    assert contrast(text, background) >= AA_TEXT, (kind, ws.title, rng.sqref, text, background)
+                    checked += 1
+    assert checked > 100

@@ -52,7 +52,7 @@ ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
 NOTE_FILL = PatternFill("solid", fgColor="FFFBEA")
 SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
 UNLOCKED = Protection(locked=False)
-MUTED = Font(color="7F7F7F")
+MUTED = Font(color="595959")  # grey that still meets WCAG AA (4.5:1) on the grey cells
 
 
 # -- reading conditions aloud ------------------------------------------------------------

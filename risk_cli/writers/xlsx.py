@@ -52,6 +52,56 @@ def fill(colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=colour)
 
 
+# WCAG 2.2 AA (success criterion 1.4.3): text needs a contrast ratio of at least 4.5:1 with its background.
+AA_TEXT = 4.5
+BLACK, WHITE = "000000", "FFFFFF"
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of an RGB colour given as hex (RRGGBB, or AARRGGBB as openpyxl keeps it)."""
+    rgb = colour[-6:]
+
+    def channel(part: str) -> float:
+        c = int(part, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(rgb[i:i + 2]) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black and white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with `background` (always at least 4.58:1).
+    Every fill a questionnaire or risk-cli chooses gets its text colour here (see put())."""
+    return BLACK if contrast(BLACK, background) >= contrast(WHITE, background) else WHITE
+
+
+_READABLE: dict[tuple[int, str], tuple[Optional[Font], Font]] = {}
+
+
+def readable(font: Optional[Font], fill_: PatternFill) -> Optional[Font]:
+    """`font` for text on `fill_`: as it is when its colour meets AA_TEXT on that fill, else the
+    same font in text_colour(fill). One Font object per combination, so put()'s cache keeps working."""
+    background = fill_.fgColor.rgb if isinstance(fill_.fgColor.rgb, str) else WHITE
+    key = (id(font), background)
+    known = _READABLE.get(key)
+    if known is not None:
+        return known[1]
+    colour = font.color.rgb if font is not None and font.color is not None and isinstance(font.color.rgb, str) else None
+    if colour is not None and contrast(colour, background) >= AA_TEXT:
+        result = font
+    else:
+        result = copy(font) if font is not None else Font()
+        result.color = text_colour(background)
+    _READABLE[key] = (font, result)
+    return result
+
+
 # Per workbook: the cell style each combination of put() arguments produced, and the style
 # objects themselves (held so their ids, the cache key, stay unique). Setting a style the
 # usual way hashes the whole style object on every cell; copying the finished style is the
@@ -76,6 +126,8 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
         fill_: Optional[PatternFill] = None, align: Optional[Alignment] = None, border: bool = False) -> Any:
     """Write one value safely: strings are always text cells, ISO dates become real dates."""
     cell = ws.cell(row=row, column=col)
+    if fill_ is not None:
+        font = readable(font, fill_)
     quote = is_date = False
     if isinstance(value, str):
         quote = _set_text(cell, value)
@@ -301,7 +353,7 @@ def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
 
     for band in bands:
         ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[formula_text(band.label)],
-                                                        fill=fill(band.colour)))
+                                                        fill=fill(band.colour), font=Font(color=text_colour(band.colour))))
 
 
 def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, int], int], scoring: Any) -> int:
