@@ -150,3 +150,31 @@ def test_every_filled_cell_and_rating_format_in_every_workbook_meets_aa(tmp_path
                     assert contrast(text, background) >= AA_TEXT, (kind, ws.title, rng.sqref, text, background)
                     checked += 1
     assert checked > 100
+
+
+def test_previous_register_without_owners_gets_them_but_a_cleared_owner_stays_cleared(tmp_path, run):
+    """A register written before actions named owners has every owner cell empty: re-assessed
+    with --previous, the owners are filled in. One cell a person cleared stays cleared."""
+    old = tmp_path / "old.xlsx"
+    assert run("assess", "--answers", SAMPLE, "--no-input", "-o", old).exit_code == 0
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Actions"]
+    col = [c.value for c in ws[1]].index("Action owner") + 1
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, col).value = None
+    before = tmp_path / "before-owners.xlsx"
+    wb.save(before)
+    new = tmp_path / "new.xlsx"
+    result = run("assess", "--answers", SAMPLE, "--no-input", "--previous", before, "-o", new)
+    assert result.exit_code == 0, result.output
+    assert all(row["Action owner"] for row in table(openpyxl.load_workbook(new)["Actions"]))
+
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Actions"]
+    ws.cell(2, col).value = None  # one person cleared one owner
+    cleared = tmp_path / "cleared.xlsx"
+    wb.save(cleared)
+    new = tmp_path / "new2.xlsx"
+    assert run("assess", "--answers", SAMPLE, "--no-input", "--previous", cleared, "-o", new).exit_code == 0
+    rows = table(openpyxl.load_workbook(new)["Actions"])
+    assert not rows[0]["Action owner"] and all(row["Action owner"] for row in rows[1:])
