@@ -130,11 +130,19 @@ def include_security_option() -> Decorator:
                              "actions to find out unknown answers, for clearance with your security team.")
 
 
+def _marking(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--marking as given, once checked by the one rule (model.marking): one short line."""
+    from risk_cli.model import marking
+
+    return marking.check(value)
+
+
 def marking_option() -> Decorator:
-    """--marking: the protective marking a document carries at its top and bottom (model.marking checks it)."""
-    return click.option("--marking", default="OFFICIAL", show_default=True, metavar="TEXT",
-                        help="The protective marking printed at the top and bottom (such as OFFICIAL-SENSITIVE): "
-                             "one line, at most 50 characters.")
+    """--marking: the protective marking a document carries at its top and bottom."""
+    return click.option("--marking", metavar="TEXT", default="OFFICIAL", show_default=True, callback=_marking,
+                        help="The protective marking printed at the top and bottom of every page and shown in "
+                             "the document (UK Government Security Classifications: OFFICIAL, "
+                             "OFFICIAL-SENSITIVE, SECRET, TOP SECRET; any one line of up to 50 characters).")
 
 
 def quiet_option(help: str) -> Decorator:
@@ -180,9 +188,10 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
                    "carry over by risk and action id, and each risk is marked new, changed, unchanged or no "
                    "longer raised. In a terminal its answers are the defaults.")
 @appetite_option()
+@marking_option()
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
            save_path: Optional[str], no_input: bool, output: Optional[str], force: bool, fmt: str,
-           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str]) -> None:
+           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
@@ -204,7 +213,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path, appetite_path)
+                                  fail_on, previous_path, appetite_path, marking)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -271,9 +280,10 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
               help="Also draft each input's ATRS record beside its register: OUTDIR/<name>-atrs.md and "
                    "<name>-atrs.xlsx (see risk-cli atrs). An input whose questionnaire has no ATRS mapping is bad.")
 @include_security_option()
+@marking_option()
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
           fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str], atrs_records: bool,
-          include_security: bool) -> None:
+          include_security: bool, marking: str) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
 
     INPUT is an answers file (.yaml), a filled questionnaire template or a register
@@ -299,7 +309,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
         raise RiskCliError("--include-security is for the ATRS records: add --atrs")
     options = batch_flow.Options(questionnaire=questionnaire, force=force, fail_on=fail_on,
                                  appetite=batch_flow.read_appetite(appetite_path), atrs=atrs_records,
-                                 include_security=include_security)
+                                 include_security=include_security, marking=marking)
     finish(batch_flow.run(inputs, outdir, options, jobs, quiet, console), console, batch_view.FORMATS, fmt)
 
 
@@ -308,7 +318,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
                       "Default: uk-public-sector-ai.")
 @click.option("-o", "--output", required=True, metavar="FILE.xlsx", help="Where to write the template.")
 @force_option("Replace an existing file.")
-def template(questionnaire: Optional[str], output: str, force: bool) -> None:
+@marking_option()
+def template(questionnaire: Optional[str], output: str, force: bool, marking: str) -> None:
     """Write a questionnaire as an Excel workbook a team can fill in without risk-cli.
 
     The workbook has an Instructions sheet and a Questions sheet: one row per question with
@@ -325,7 +336,7 @@ def template(questionnaire: Optional[str], output: str, force: bool) -> None:
     """
     from risk_cli.workflows import questionnaires
 
-    questionnaires.write_template(questionnaire, output, force, Console())
+    questionnaires.write_template(questionnaire, output, force, Console(), marking)
 
 
 IMPORT_EPILOG = """\b
@@ -349,8 +360,9 @@ Exit codes:
 @force_option("Replace answers files and registers already in DIR.")
 @format_option(import_view.FORMATS)
 @appetite_option()
+@marking_option()
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
-            fmt: str, appetite_path: Optional[str]) -> None:
+            fmt: str, appetite_path: Optional[str], marking: str) -> None:
     """Import filled questionnaire templates, answers files and registers.
 
     Every input is checked first and every problem reported with its place (file,
@@ -372,7 +384,8 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
     from risk_cli.workflows import importing
 
     console = Console()
-    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path)
+    report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path,
+                                    marking)
     finish(report, console, import_view.FORMATS, fmt)
 
 
@@ -401,9 +414,10 @@ Exit codes:
               help="Escalate use cases at tier N or above. Default: the top two tiers of their questionnaire.")
 @quiet_option("No progress bar.")
 @appetite_option()
+@marking_option()
 def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optional[str], questionnaires: tuple[str, ...],
               force: bool, fmt: str, strict: bool, escalate_tier: Optional[int], quiet: bool,
-              appetite_path: Optional[str]) -> None:
+              appetite_path: Optional[str], marking: str) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -428,7 +442,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optio
     debug = bool(click.get_current_context().find_root().params.get("debug"))
     outcome = portfolio_flow.run(inputs, output, questionnaires, force, strict, escalate_tier,
                                  progress=not quiet and fmt == "text", debug=debug, console=console,
-                                 appetite_path=appetite_path, report=report_path)
+                                 appetite_path=appetite_path, report=report_path, marking=marking)
     finish(outcome, console, portfolio_view.FORMATS, fmt)
 
 
@@ -451,8 +465,9 @@ Exit codes:
                       "Default: the one the input names.")
 @force_option("Replace output files that exist.")
 @include_security_option()
+@marking_option()
 def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnaire: Optional[str], force: bool,
-         include_security: bool) -> None:
+         include_security: bool, marking: str) -> None:
     """Draft an Algorithmic Transparency Recording Standard (ATRS) record.
 
     INPUT is an answers file, a register risk-cli wrote or a filled template. The record
@@ -481,7 +496,7 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
     console = Console()
     if outputs and fmt:
         raise RiskCliError("--format chooses what is printed without -o; with -o each file's suffix says its format")
-    result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security), console)
+    result = atrs_flow.run(atrs_flow.Options(source, outputs, questionnaire, force, include_security, marking), console)
     finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
 
 

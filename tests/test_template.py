@@ -184,7 +184,7 @@ def test_print_setup_header_and_row_heights(template):
     """The shared xlsx helpers lay the template out: A4, one page wide, header row styled as in
     every workbook risk-cli writes, and rows tall enough for their wrapped text."""
     wb = openpyxl.load_workbook(template)
-    for name, orientation in ((QUESTIONS, "landscape"), ("Instructions", "portrait")):
+    for name, orientation in ((QUESTIONS, "landscape"), ("Instructions", "landscape")):
         ws = wb[name]
         assert ws.page_setup.orientation == orientation
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4

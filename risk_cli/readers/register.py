@@ -496,12 +496,17 @@ def _actions(previous: Previous, register: Register, old: Register, known_risks:
     new_ids = {a.id for a in register.actions}
     rows: list[dict[str, Any]] = []
     edits = 0
+    # Registers written before actions named their owners left every owner cell empty: that is
+    # risk-cli's old default, not a person clearing each one, so the owners are filled in now.
+    unowned = all(not row.cells.get("Action owner") for row in previous.actions if row.id)
     for action in register.actions:
         cells = action_row(register, action)
         row = old_rows.get(action.id)
         before = old_actions.get(action.id)
         if row is not None:
             defaults = action_row(old, before) if before is not None else {"Status": "Not needed"}
+            if unowned:
+                defaults["Action owner"] = ""
             edits += _carry_cells(cells, row, defaults, HUMAN_ACTION_COLUMNS, previous.extra_action_columns)
             _kept_escapes(row, cells, problems)
         cells[CHANGE] = "New" if before is None and row is None else "Needed again" if before is None else "Still needed"

@@ -39,6 +39,7 @@ class Options:
     fail_on: Optional[str] = None
     previous_path: Optional[str] = None
     appetite_path: Optional[str] = None  # the organisation's own risk appetite (readers.appetite)
+    marking: str = "OFFICIAL"  # --marking: the protective marking printed on the register
 
 
 @dataclass
@@ -110,7 +111,7 @@ def run(options: Options, console: Console) -> Result:
     if out_path is not None:
         from risk_cli.writers import register as register_xlsx
 
-        register_xlsx.write(register, out_path, force=o.force, carry=outcome.carry)
+        register_xlsx.write(register, out_path, force=o.force, carry=outcome.carry, marking=o.marking)
         console.info(f"Risk register written to {out_path}")
     if outcome.carry is not None:
         console.info(outcome.carry.summary_line())

@@ -30,6 +30,7 @@ class Options:
     questionnaire: Optional[str] = None
     force: bool = False
     include_security: bool = False
+    marking: str = "OFFICIAL"  # --marking: printed on every page of the workbook
 
 
 @dataclass
@@ -85,7 +86,7 @@ def run(options: Options, console: "Console") -> Result:
         console.warn(str(problem))
     record = draft(assess(checked.questionnaire, checked.answers), options.include_security)
     for path in targets:
-        write(record, path, options.force)
+        write(record, path, options.force, options.marking)
     return Result(record, tuple(str(p) for p in targets))
 
 
@@ -107,13 +108,13 @@ def draft(register: "Register", include_security: bool = False) -> "Record":
     return atrs.draft(register, atrs_standard.load(mapping.standard), include_security)
 
 
-def write(record: "Record", path: Path, force: bool) -> None:
+def write(record: "Record", path: Path, force: bool, marking: str = "OFFICIAL") -> None:
     """One file in the format its suffix names, written atomically."""
     kind = output_format(path)
     if kind is OutputFormat.XLSX:
         from risk_cli.writers import atrs_xlsx
 
-        atrs_xlsx.write(record, path, force)
+        atrs_xlsx.write(record, path, force, marking)
         return
     from risk_cli.fileio import atomic_write_text
     from risk_cli.output import atrs as atrs_view

@@ -40,6 +40,7 @@ class Options:
     appetite: Optional[Appetite] = None  # --appetite: the organisation's own, for every input
     atrs: bool = False  # --atrs: a draft ATRS record beside each register (workflows.atrs)
     include_security: bool = False  # --include-security: for those records
+    marking: str = "OFFICIAL"  # --marking: the protective marking printed on every workbook
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ class Worker:
             register = scoring.assess(qn, checked.answers)
             threshold = self.fail_on(qn)
             hits = tuple(reaches(register, threshold)) if threshold else ()
-            register_xlsx.write(register, Path(task.output), force=self.options.force)
+            register_xlsx.write(register, Path(task.output), force=self.options.force, marking=self.options.marking)
             records = self.records(register, Path(task.output))
         except RiskCliError as exc:
             return Result(task.index, task.source, "bad", kind, problems=_lines(task.source, exc.lines()))
@@ -303,7 +304,7 @@ class Worker:
         record = atrs.draft(register, self.options.include_security)
         paths = atrs.record_paths(register_path)
         for path in paths:
-            atrs.write(record, path, self.options.force)
+            atrs.write(record, path, self.options.force, self.options.marking)
         return tuple(str(p) for p in paths)
 
 

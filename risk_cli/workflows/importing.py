@@ -116,7 +116,7 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 
 
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
-        force: bool = False, appetite: Optional[Appetite] = None) -> Report:
+        force: bool = False, appetite: Optional[Appetite] = None, marking: str = "OFFICIAL") -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli.catalogue.versions import Versions
     from risk_cli.readers import inputs
@@ -131,11 +131,11 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
     if dry_run or problems or not report.good:
         return report
-    write(report, force)
+    write(report, force, marking)
     return report
 
 
-def write(report: Report, force: bool) -> None:
+def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
     """Write each good input's answers file and register, each atomically."""
     from risk_cli.writers import register as register_xlsx
     from risk_cli.fileio import atomic_write_text
@@ -149,19 +149,19 @@ def write(report: Report, force: bool) -> None:
         answers_path, register_path = item.outputs
         try:
             atomic_write_text(answers_path, answers_mod.to_yaml(item.answers, item.questionnaire), force)  # type: ignore[arg-type]
-            register_xlsx.write(item.register, register_path, force=force)  # type: ignore[arg-type]
+            register_xlsx.write(item.register, register_path, force=force, marking=marking)  # type: ignore[arg-type]
         except RiskCliError as exc:
             report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
     report.written = not report.problems
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
-                console: "Console", appetite_path: Optional[str] = None) -> Report:
+                console: "Console", appetite_path: Optional[str] = None, marking: str = "OFFICIAL") -> Report:
     """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
     from risk_cli.readers import appetite as appetite_reader
 
     appetite = appetite_reader.read(appetite_path) if appetite_path else None
-    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite)
+    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking)
     for item in report.items:
         for problem in item.errors:
             console.error(str(problem))

@@ -165,7 +165,7 @@ def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[s
     if out_path is not None:
         from risk_cli.writers import portfolio as portfolio_xlsx
 
-        portfolio_xlsx.write(pf, out_path, force)
+        portfolio_xlsx.write(pf, out_path, force, mark)
         console.info(f"Portfolio written to {out_path}")
     if report_path is not None:
         from risk_cli.model.report import build_portfolio

@@ -55,7 +55,8 @@ def validate(files: Sequence[str], console: "Console") -> Validation:
     return Validation(failed)
 
 
-def write_template(questionnaire: Optional[str], output: str, force: bool, console: "Console") -> None:
+def write_template(questionnaire: Optional[str], output: str, force: bool, console: "Console",
+                   marking: str = "OFFICIAL") -> None:
     """The questionnaire named (the default one if none) as a workbook to fill in without risk-cli."""
     from risk_cli.catalogue.versions import Versions
     from risk_cli.fileio import check_writable
@@ -64,5 +65,5 @@ def write_template(questionnaire: Optional[str], output: str, force: bool, conso
     out = Path(output)
     check_writable(out, force)
     qn = Versions(questionnaire).named()
-    template_xlsx.write(qn, out, force=force)
+    template_xlsx.write(qn, out, force=force, marking=marking)
     console.info(f"Template written to {out} ({qn.label}: {len(qn.questions)} questions in {len(qn.sections)} sections)")

@@ -24,18 +24,28 @@ MAX_CELL = 32_000  # Excel holds at most 32,767 characters in a cell
 STATUS_FILL = {"Drafted": "C6EFCE", "Partly drafted": "FFEB9C", "To complete": "F2F2F2"}
 
 
-def write(record: "Record", path: Path, force: bool = False) -> None:
-    """Write the workbook atomically (never half a file; an existing one only with `force`)."""
+def write(record: "Record", path: Path, force: bool = False, marking: str = xlsx.DEFAULT_MARKING) -> None:
+    """Write the workbook atomically (never half a file; an existing one only with `force`);
+    `marking` is the protective marking printed on every page."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    _info(wb.active, record)
+    _info(wb.active, record, marking)
     for section in record.standard.sections:
         _section(wb.create_sheet(section.sheet), record, section)
+    subject = f"Draft ATRS record: {record.use_case}"
+    for ws in wb.worksheets:
+        xlsx.print_setup(ws, subject, marking, title_rows=None if ws.title == INFO else f"{FIRST_ROW - 1}:{FIRST_ROW - 1}",
+                         dated=f"Assessed {xlsx.uk_date(record.assessed_on)}",
+                         print_area=f"A1:{get_column_letter(ws.max_column)}{ws.max_row}")
+    xlsx.properties(wb, f"Draft ATRS record: {record.use_case}",
+                    f"Algorithmic Transparency Recording Standard v{record.standard.version}, "
+                    f"drafted by risk-cli from a self-assessment")
     xlsx.save(wb, Path(path), force)
 
 
-def _info(ws: Any, record: "Record") -> None:
+def _info(ws: Any, record: "Record", marking: str = xlsx.DEFAULT_MARKING) -> None:
     st = record.standard
     ws.title = INFO
     xlsx.widths(ws, [34, 60, 12, 12, 12])
@@ -44,6 +54,7 @@ def _info(ws: Any, record: "Record") -> None:
     rows = [
         ("Record", f"Draft for {record.use_case}"),
         ("Organisation", record.organisation),
+        ("Protective marking", marking),
         ("Status", "DRAFT prepared by risk-cli from a self-assessment: not cleared for publication"),
         ("Clearance", "Before it goes to the ATRS team it needs written clearance by the team that runs the tool, "
                       "its senior responsible owner and the communications or press office."),
@@ -75,7 +86,6 @@ def _info(ws: Any, record: "Record") -> None:
         for col, status in enumerate(("Drafted", "Partly drafted", "To complete"), start=3):
             put(ws, row, col, sum(1 for f in fields if f.status == status), border=True)
     xlsx.fit_rows(ws, [34, 60, 12, 12, 12], 4, row)
-    xlsx.fit_width(ws, landscape=False)
 
 
 def _section(ws: Any, record: "Record", section: "StandardSection") -> None:
@@ -91,8 +101,6 @@ def _section(ws: Any, record: "Record", section: "StandardSection") -> None:
         row += 1
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
     xlsx.fit_rows(ws, WIDTHS, FIRST_ROW, row - 1)
-    xlsx.fit_width(ws, landscape=True)
-    ws.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
 
 
 def _field_row(ws: Any, row: int, f: "RecordField") -> None:

@@ -56,7 +56,9 @@ def write_summary(plan: Plan, results: Sequence[Result]) -> Path:
 
     from risk_cli import __version__
     from risk_cli.writers.register import generated_at
-    from risk_cli.writers.xlsx import BOLD, TITLE, WRAP, fill, header_row, put, rating_formats, save, table, widths
+    from risk_cli.writers.xlsx import (
+        BOLD, TITLE, WRAP, fill, header_row, print_setup, properties, put, rating_formats, save, table, widths,
+    )
 
     wb = Workbook()
     ws = wb.active
@@ -104,6 +106,12 @@ def write_summary(plan: Plan, results: Sequence[Result]) -> Path:
     for i, (label, value) in enumerate(facts, start=3):
         put(about, i, 1, label, font=BOLD)
         put(about, i, 2, value)
+    put(about, len(facts) + 3, 1, "Protective marking", font=BOLD)
+    put(about, len(facts) + 3, 2, plan.options.marking)
+    subject = f"risk-cli batch summary: {len(results)} input(s)"
+    for sheet in (ws, problems, about):
+        print_setup(sheet, subject, plan.options.marking, title_rows=None if sheet is about else "1:1")
+    properties(wb, "risk-cli batch summary", f"{good} of {len(results)} input(s) assessed")
     save(wb, plan.summary_path, force=plan.options.force)
     return plan.summary_path
 

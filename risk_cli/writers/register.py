@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from risk_cli import __version__
 from risk_cli.model.answers import to_yaml
@@ -23,18 +24,19 @@ from risk_cli.writers.register_layout import (
 )
 from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display, proximity
 from risk_cli.writers.xlsx import (
-    BOLD, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map, merge, put,
-    rating_formats, save, table, widths,
+    BOLD, DEFAULT_MARKING, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map,
+    merge, print_setup, properties, put, rating_formats, save, table, uk_date, widths,
 )
 
 if TYPE_CHECKING:
     from risk_cli.readers.register import Carry
 
 RESPONSE_COLUMNS = [
-    ("No.", 6), ("Section", 24), ("Question ID", 28), ("Question", 60), ("Answer", 40),
-    ("Answer IDs", 22), ("Note", 36), ("Status", 16), ("Sources", 40),
+    ("No.", 5), ("Section", 16), ("Question ID", 22), ("Question", 50), ("Answer", 26),
+    ("Answer IDs", 14), ("Note", 28), ("Status", 12), ("Sources", 90),
 ]
-SUMMARY_WIDTHS = [34, 15, 15, 15, 15, 15, 48]
+SUMMARY_WIDTHS = [34, 15, 15, 15, 15, 15, 80]
+ABOUT_WIDTHS = [28, 12, 12, 150]
 TREATMENTS = ["Tolerate", "Treat", "Transfer", "Terminate"]
 RISK_STATUSES = ["Open", "Closed", "Escalated", "Realised"]
 TRENDS = ["New", "Up", "Down", "Same"]
@@ -42,41 +44,31 @@ ACTION_STATUSES = ["Not started", "In progress", "Done", "Not needed"]
 CHECK_FILLS = {"Done": "C6EFCE", "Outstanding": "FFC7CE", "Recommended, not done": "FFEB9C"}
 
 
-def write(register: Register, path: Path, force: bool = False, carry: Optional["Carry"] = None) -> None:
+def write(register: Register, path: Path, force: bool = False, carry: Optional["Carry"] = None,
+          marking: str = DEFAULT_MARKING) -> None:
     """Build the workbook and write it atomically."""
-    save(build(register, carry), path, force)
+    save(build(register, carry, marking), path, force)
 
 
-def build(register: Register, carry: Optional["Carry"] = None) -> Workbook:
-    """The register; `carry` (from register_import.compare) brings a previous register's edits."""
+def build(register: Register, carry: Optional["Carry"] = None, marking: str = DEFAULT_MARKING) -> Workbook:
+    """The register; `carry` (from register_import.compare) brings a previous register's edits;
+    `marking` is the protective marking printed on every page and shown on the Summary."""
     wb = Workbook()
-    summary_sheet(wb.active, register, carry)
+    summary_sheet(wb.active, register, carry, marking)
     register_sheet(wb.create_sheet(REGISTER), register, carry)
     actions_sheet(wb.create_sheet(ACTIONS), register, carry)
     responses_sheet(wb.create_sheet(RESPONSES), register)
-    about_sheet(wb.create_sheet(ABOUT), register)
+    about_sheet(wb.create_sheet(ABOUT), register, marking)
     data_sheet(wb.create_sheet(DATA), register)
+    name = register.profile("name")
+    dated = f"Assessed {uk_date(register.assessed_on)}"
     for ws in (wb[SUMMARY], wb[REGISTER], wb[ACTIONS], wb[RESPONSES], wb[ABOUT]):
-        printable(ws)
+        tidy = ws.title in (REGISTER, ACTIONS, RESPONSES)  # a table: its header row repeats on every page
+        print_setup(ws, name, marking, title_rows="1:1" if tidy else None, dated=dated,
+                    print_area=f"A1:{get_column_letter(ws.max_column)}{ws.max_row}")
+    properties(wb, f"AI use case risk register: {name}",
+               f"Orange Book risk register, {register.questionnaire.label}, assessed {register.assessed_on}")
     return wb
-
-
-def printable(ws: Any) -> None:
-    """Print settings for boards: landscape, tables repeat their header row on every page.
-
-    The narrow sheets fit one page wide; the register is too wide to read that way, so it
-    prints across pages with its id column and header repeated.
-    """
-    ws.page_setup.orientation = "portrait" if ws.title == SUMMARY else "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    if ws.title in (SUMMARY, ACTIONS, ABOUT):
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if ws.title in (REGISTER, ACTIONS, RESPONSES):
-        ws.print_title_rows = "1:1"
-    if ws.title == REGISTER:
-        ws.print_title_cols = "A:A"
 
 
 def generated_at() -> str:
@@ -92,7 +84,8 @@ def target_date(register: Register, sr: ScoredRisk) -> str:
 
 # -- sheets ------------------------------------------------------------------------------
 
-def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
+def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None,
+                  marking: str = DEFAULT_MARKING) -> None:
     ws.title = SUMMARY
     qn = register.questionnaire
     scoring = qn.scoring
@@ -100,6 +93,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     put(ws, 1, 1, f"AI use case risk register: {register.profile('name')}", font=TITLE)
     tier = register.tier.level
     rows = [
+        ("Protective marking", marking),
         ("Use case", register.profile("name")), ("Organisation", register.profile("organisation")),
         ("Senior responsible owner", register.profile("owner")), ("Phase", register.profile("phase")),
         ("Assessed on", as_date(register.assessed_on)), ("Next review", as_date(register.next_review)),
@@ -139,7 +133,7 @@ def summary_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) 
     r += 1
     if register.breaches:
         header_row(ws, r, ["Risk ID", "Category", "Residual score", "Appetite", "Appetite max", "Escalate to", "Title"])
-        for sr in register.breaches:
+        for sr in sorted(register.breaches, key=lambda b: (-b.residual_score, b.risk.id)):  # worst first
             r += 1
             values = [sr.risk.id, scoring.category(sr.risk.category).label, sr.residual_score,
                       sr.appetite.label, sr.appetite.max_score, register.escalation(sr), sr.risk.title]
@@ -295,8 +289,17 @@ def action_row(register: Register, action: RaisedAction) -> dict[str, Any]:
     src = register.questionnaire.sources.get(action.source)
     return {"Action ID": action.id, "Priority": action.priority.capitalize(), "Action": action.text,
             "Treats risks": ", ".join(action.risks), "Kind": ACTION_KINDS[action.kind],
-            "Source": src.title if src else action.source, "Action owner": "", "Due date": as_date(action.due),
+            "Source": src.title if src else action.source, "Action owner": action_owner(register, action),
+            "Due date": as_date(action.due),
             "Status": "Not started", "Notes": "", CHANGE: ""}
+
+
+def action_owner(register: Register, action: RaisedAction) -> str:
+    """Who owns an action: the action owners of the risks it treats, as the Risk register names
+    them (each once, in the order of the risks), else the use case's senior responsible owner."""
+    owners = {sr.risk.id: sr.risk.owner for sr in register.risks}
+    named = [owners[rid] for rid in action.risks if owners.get(rid)]
+    return "; ".join(dict.fromkeys(named)) or register.profile("owner")
 
 
 def actions_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
@@ -337,16 +340,17 @@ def responses_sheet(ws: Any, register: Register) -> None:
     ws.freeze_panes = "D2"
 
 
-def about_sheet(ws: Any, register: Register) -> None:
+def about_sheet(ws: Any, register: Register, marking: str = DEFAULT_MARKING) -> None:
     qn = register.questionnaire
     s = qn.scoring
     esc = s.escalation
-    widths(ws, [28, 14, 14, 70])
+    widths(ws, ABOUT_WIDTHS)
     put(ws, 1, 1, "About this register", font=TITLE)
     rows: list[tuple[str, Any]] = [
         ("Tool", f"risk-cli {__version__}"), ("Questionnaire", qn.title), ("Questionnaire id", qn.id),
         ("Questionnaire version", qn.version), ("Questionnaire SHA-256", qn.sha256),
         ("Assessed on", as_date(register.assessed_on)), ("Generated", generated_at()),
+        ("Protective marking", marking),
     ]
     r = labelled(ws, 3, rows) + 1
     put(ws, r, 1, "How the scores are worked out", font=SUBTITLE)
@@ -363,7 +367,6 @@ def about_sheet(ws: Any, register: Register) -> None:
         r += 1
         put(ws, r, 1, line, align=WRAP)
         merge(ws, r, 1, 4)
-        ws.row_dimensions[r].height = 45
     r += 2
     put(ws, r, 1, "Rating bands", font=SUBTITLE)
     header_row(ws, r + 1, ["Rating", "From score", "To score"])
@@ -407,8 +410,9 @@ def about_sheet(ws: Any, register: Register) -> None:
     put(ws, r, 1, "Sources", font=SUBTITLE)
     for src in qn.sources.values():
         r += 1
-        put(ws, r, 1, src.title, align=Alignment(wrap_text=False))
-        put(ws, r, 4, src.url)
+        put(ws, r, 1, f"{src.title}: {src.url}" if src.url else src.title, align=WRAP)
+        merge(ws, r, 1, 4)
+    fit_rows(ws, ABOUT_WIDTHS, 1, r)
 
 
 def data_sheet(ws: Any, register: Register) -> None:

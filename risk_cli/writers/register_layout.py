@@ -13,22 +13,25 @@ SUMMARY, REGISTER, ACTIONS, RESPONSES, ABOUT, DATA = (
 # so a folder searched for inputs passes over it (readers.inputs.expand)
 ATRS_RECORD_SUFFIX = "-atrs.xlsx"
 
+# Widths are in characters. They are chosen so the Risk register prints one A4 landscape page wide
+# (writers.xlsx.print_setup) with its rows no taller than their longest text needs: numbers and
+# short labels narrow, the long text (description, why this score, actions) wide and wrapped.
 REGISTER_COLUMNS = [
-    ("Risk ID", 13), ("Category", 13), ("AI sub-category", 18), ("Title", 32),
-    ("Description (cause, event, effect)", 60), ("Inherent likelihood", 11), ("Inherent impact", 11),
-    ("Inherent score", 10), ("Inherent rating", 11), ("Why this score", 40), ("Existing controls", 40),
-    ("Residual likelihood", 11), ("Residual impact", 11), ("Residual score", 10), ("Residual rating", 11),
-    ("Risk appetite", 12), ("Within appetite", 12), ("Target score", 10), ("Treatment", 12),
-    ("Planned actions", 50), ("Risk owner", 20), ("Action owner", 20), ("Target date", 12),
-    ("Proximity", 14), ("Trend", 9), ("Change since last assessment", 30), ("Escalation level", 14),
-    ("Status", 11), ("Date raised", 12),
-    ("Last reviewed", 12), ("Next review", 12), ("NAO barrier", 22), ("Framework references", 36),
-    ("Unknown answers to find out", 30), ("Notes", 30),
+    ("Risk ID", 11), ("Category", 11), ("AI sub-category", 14), ("Title", 22),
+    ("Description (cause, event, effect)", 44), ("Inherent likelihood", 10), ("Inherent impact", 8),
+    ("Inherent score", 7), ("Inherent rating", 9), ("Why this score", 44), ("Existing controls", 24),
+    ("Residual likelihood", 10), ("Residual impact", 8), ("Residual score", 7), ("Residual rating", 9),
+    ("Risk appetite", 11), ("Within appetite", 8), ("Target score", 7), ("Treatment", 9),
+    ("Planned actions", 36), ("Risk owner", 16), ("Action owner", 14), ("Target date", 11),
+    ("Proximity", 10), ("Trend", 7), ("Change since last assessment", 14), ("Escalation level", 12),
+    ("Status", 8), ("Date raised", 11),
+    ("Last reviewed", 11), ("Next review", 11), ("NAO barrier", 16), ("Framework references", 30),
+    ("Unknown answers to find out", 18), ("Notes", 16),
 ]
 ACTION_COLUMNS = [
-    ("Action ID", 22), ("Priority", 9), ("Action", 60), ("Treats risks", 18), ("Kind", 11),
-    ("Source", 30), ("Action owner", 20), ("Due date", 12), ("Status", 13), ("Notes", 30),
-    ("Change since last assessment", 30),
+    ("Action ID", 16), ("Priority", 8), ("Action", 80), ("Treats risks", 14), ("Kind", 10),
+    ("Source", 50), ("Action owner", 18), ("Due date", 11), ("Status", 11), ("Notes", 20),
+    ("Change since last assessment", 16),
 ]
 # The columns people fill in. On re-assessment (`assess --previous`) their edits carry over
 # by risk id and action id; every other column is recomputed (see register_import).

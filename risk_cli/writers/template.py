@@ -29,7 +29,8 @@ from risk_cli.model.answers import MAX_TEXT
 from risk_cli.model.conditions import All, AnyOf, Condition, Not, Ref, Test
 from risk_cli.model.questionnaire import Question, Questionnaire
 from risk_cli.writers.xlsx import (
-    BOLD, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, fit_width, header_row, put, save, widths,
+    BOLD, DEFAULT_MARKING, GREY_FILL, SUBTITLE, TITLE, UK_DATE, WRAP, fit_rows, header_row, print_setup, properties,
+    put, save, widths,
 )
 
 TEMPLATE_FORMAT = 1
@@ -51,7 +52,7 @@ ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
 NOTE_FILL = PatternFill("solid", fgColor="FFFBEA")
 SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
 UNLOCKED = Protection(locked=False)
-MUTED = Font(color="7F7F7F")
+MUTED = Font(color="595959")  # grey that still meets WCAG AA (4.5:1) on the grey cells
 
 
 # -- reading conditions aloud ------------------------------------------------------------
@@ -175,12 +176,13 @@ def required_text(qn: Questionnaire, q: Question) -> str:
 
 # -- building the workbook ---------------------------------------------------------------
 
-def write(qn: Questionnaire, path: Path, force: bool = False) -> None:
+def write(qn: Questionnaire, path: Path, force: bool = False, marking: str = DEFAULT_MARKING) -> None:
     """Build the template and write it atomically (never over a file without `force`)."""
-    save(build(qn), Path(path), force)
+    save(build(qn, marking), Path(path), force)
 
 
-def build(qn: Questionnaire) -> Workbook:
+def build(qn: Questionnaire, marking: str = DEFAULT_MARKING) -> Workbook:
+    """The template; `marking` is the protective marking printed on every page."""
     wb = Workbook()
     instructions = wb.active
     instructions.title = INSTRUCTIONS
@@ -188,7 +190,7 @@ def build(qn: Questionnaire) -> Workbook:
     lists = wb.create_sheet(LISTS)
     meta = wb.create_sheet(META)
     entries = questions_sheet(questions, lists, qn)
-    instructions_sheet(instructions, qn)
+    instructions_sheet(instructions, qn, marking)
     metadata_sheet(meta, qn, entries)
     lists.sheet_state = "hidden"
     meta.sheet_state = "veryHidden"  # not even listed under Unhide in Excel
@@ -198,6 +200,11 @@ def build(qn: Questionnaire) -> Workbook:
         ws.protection.formatRows = False
     wb.security = WorkbookProtection(lockStructure=True)  # no adding, renaming or unhiding sheets
     wb.active = 0
+    subject = f"{qn.title} (questionnaire {qn.version})"
+    print_setup(instructions, subject, marking, print_area=f"A1:A{instructions.max_row}")
+    print_setup(questions, subject, marking, title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+                print_area=f"A1:{get_column_letter(len(COLUMNS))}{questions.max_row}")
+    properties(wb, f"{qn.title}: questionnaire template", f"{qn.id} {qn.version}, to fill in and import with risk-cli")
     return wb
 
 
@@ -239,8 +246,6 @@ def questions_sheet(ws: Any, lists_ws: Any, qn: Questionnaire) -> list[dict[str,
     date_cell.protection = UNLOCKED
     header_row(ws, HEADER_ROW, [name for name, _ in COLUMNS])
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    fit_width(ws, landscape=True)
 
     lists = _Lists(lists_ws)
     text_dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_TEXT), allow_blank=True,
@@ -349,7 +354,7 @@ def _number_validation(dvs: dict[tuple, DataValidation], q: Question) -> DataVal
 
 # -- instructions -------------------------------------------------------------------------
 
-def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
+def instructions_sheet(ws: Any, qn: Questionnaire, marking: str = DEFAULT_MARKING) -> None:
     widths(ws, [INSTRUCTIONS_WIDTH])
     ws.sheet_view.showGridLines = False
     blocks: list[tuple[str, list[str]]] = [
@@ -410,6 +415,7 @@ def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
             f"Questionnaire: {qn.title}",
             f"Questionnaire id and version: {qn.id} {qn.version}",
             f"Questionnaire content SHA-256: {qn.sha256}",
+            f"Protective marking: {marking}",
             f"Template format {TEMPLATE_FORMAT}, made by risk-cli {__version__}. "
             f"{len(qn.questions)} questions in {len(qn.sections)} sections.",
         ]),
@@ -429,7 +435,6 @@ def instructions_sheet(ws: Any, qn: Questionnaire) -> None:
         text = f"{src.title}: {src.url}" if src.url else src.title
         put(ws, r, 1, text, align=WRAP)
     fit_rows(ws, [INSTRUCTIONS_WIDTH], 1, r)
-    fit_width(ws, landscape=False)
 
 
 # -- metadata -----------------------------------------------------------------------------

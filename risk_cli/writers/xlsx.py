@@ -52,6 +52,56 @@ def fill(colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=colour)
 
 
+# WCAG 2.2 AA (success criterion 1.4.3): text needs a contrast ratio of at least 4.5:1 with its background.
+AA_TEXT = 4.5
+BLACK, WHITE = "000000", "FFFFFF"
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of an RGB colour given as hex (RRGGBB, or AARRGGBB as openpyxl keeps it)."""
+    rgb = colour[-6:]
+
+    def channel(part: str) -> float:
+        c = int(part, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(rgb[i:i + 2]) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours, from 1 (the same) to 21 (black and white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with `background` (always at least 4.58:1).
+    Every fill a questionnaire or risk-cli chooses gets its text colour here (see put())."""
+    return BLACK if contrast(BLACK, background) >= contrast(WHITE, background) else WHITE
+
+
+_READABLE: dict[tuple[int, str], tuple[Optional[Font], Font]] = {}
+
+
+def readable(font: Optional[Font], fill_: PatternFill) -> Optional[Font]:
+    """`font` for text on `fill_`: as it is when its colour meets AA_TEXT on that fill, else the
+    same font in text_colour(fill). One Font object per combination, so put()'s cache keeps working."""
+    background = fill_.fgColor.rgb if isinstance(fill_.fgColor.rgb, str) else WHITE
+    key = (id(font), background)
+    known = _READABLE.get(key)
+    if known is not None:
+        return known[1]
+    colour = font.color.rgb if font is not None and font.color is not None and isinstance(font.color.rgb, str) else None
+    if colour is not None and contrast(colour, background) >= AA_TEXT:
+        result = font
+    else:
+        result = copy(font) if font is not None else Font()
+        result.color = text_colour(background)
+    _READABLE[key] = (font, result)
+    return result
+
+
 # Per workbook: the cell style each combination of put() arguments produced, and the style
 # objects themselves (held so their ids, the cache key, stay unique). Setting a style the
 # usual way hashes the whole style object on every cell; copying the finished style is the
@@ -76,6 +126,8 @@ def put(ws: Any, row: int, col: int, value: Any, *, font: Optional[Font] = None,
         fill_: Optional[PatternFill] = None, align: Optional[Alignment] = None, border: bool = False) -> Any:
     """Write one value safely: strings are always text cells, ISO dates become real dates."""
     cell = ws.cell(row=row, column=col)
+    if fill_ is not None:
+        font = readable(font, fill_)
     quote = is_date = False
     if isinstance(value, str):
         quote = _set_text(cell, value)
@@ -154,6 +206,11 @@ def as_date(iso: str) -> Any:
     return dt.date.fromisoformat(iso) if iso else ""
 
 
+def uk_date(iso: str) -> str:
+    """An ISO date as text, dd/mm/yyyy, as the sheets show dates; '' when there is none."""
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
 def header_row(ws: Any, row: int, headers: Iterable[str], col: int = 1) -> None:
     for i, text in enumerate(headers):
         put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=HEADER_ALIGN, border=True)
@@ -164,14 +221,77 @@ def widths(ws: Any, sizes: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = size
 
 
-def fit_width(ws: Any, landscape: bool) -> None:
-    """Print on A4, one page wide and as many pages down as it takes: a sheet printed for a
-    meeting is read down the page, never across several."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+# The UK Government Security Classifications marking printed on every page unless --marking says otherwise.
+DEFAULT_MARKING = "OFFICIAL"
+SUBJECT_LIMIT = 60  # characters of a use case name in a page header: room for the marking in Excel's 255
+_HEADER_LIMIT = 255  # Excel's limit on a header (or a footer): its three sections together
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def header_text(text: str, limit: int = SUBJECT_LIMIT) -> str:
+    """A person's text as it may stand in a page header or footer: one line, at most `limit`
+    characters (cut with an ellipsis), and each '&' doubled, so 'R&D' prints as written instead of
+    'R' and the date (&D), and no text can become a header code (page numbers, fonts, pictures)."""
+    text = " ".join(_NOT_PRINTABLE.sub(" ", text).split())
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "\u2026"
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Any, subject: str, marking: str = DEFAULT_MARKING, *, landscape: bool = True,
+                title_rows: Optional[str] = None, print_area: Optional[str] = None, dated: str = "") -> None:
+    """How every sheet risk-cli writes prints: A4, one page wide and as many pages down as it takes
+    (a sheet printed for a meeting is read down the page, never across several), the header row
+    repeated on every page (`title_rows`, such as "1:1"), and on every page a header with the
+    subject (the use case, say), the protective marking and the sheet's name, and a footer with
+    "Page n of m", the marking again and the date (`dated`, such as "Assessed 27/11/2026"; by
+    default the day the workbook was written). The date is text, dd/mm/yyyy: a spreadsheet
+    program prints its own date code (&D) in its locale's order, so 03/12 could read as 12 March.
+    The subject and marking are escaped and kept short (header_text)."""
+    setup = ws.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4; a write-only sheet lacks the name)
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if print_area:
+        ws.print_area = print_area
+    mark = "&B" + header_text(marking) + "&B"
+    when = header_text(dated or f"Written {written_on()}", 40)
+    room = _HEADER_LIMIT - len(f"&L&C{mark}&R&A")
+    ws.oddHeader.left.text = header_text(subject, min(SUBJECT_LIMIT, room // 2))
+    ws.oddHeader.center.text = mark
+    ws.oddHeader.right.text = "&A"  # the sheet's name
+    ws.oddFooter.left.text = "Page &P of &N"
+    ws.oddFooter.center.text = mark
+    ws.oddFooter.right.text = when
+
+
+def written_on() -> str:
+    """Today as dd/mm/yyyy (UTC), or the day SOURCE_DATE_EPOCH names, for reproducible builds."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+            else dt.datetime.now(dt.timezone.utc))
+    return when.strftime("%d/%m/%Y")
+
+
+def properties(wb: Any, title: str, subject: str) -> None:
+    """The workbook's document properties (File > Info): its title and subject, and risk-cli as
+    its creator rather than the library that wrote it."""
+    from risk_cli import __version__
+
+    wb.properties.title = " ".join(_NOT_PRINTABLE.sub(" ", title).split())[:250]
+    wb.properties.subject = " ".join(_NOT_PRINTABLE.sub(" ", subject).split())[:250]
+    wb.properties.creator = f"risk-cli {__version__}"
+    wb.properties.lastModifiedBy = f"risk-cli {__version__}"
 
 
 def table(ws: Any, name: str, first_row: int, n_cols: int, n_rows: int, style: str = "TableStyleLight9",
@@ -233,7 +353,7 @@ def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
 
     for band in bands:
         ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[formula_text(band.label)],
-                                                        fill=fill(band.colour)))
+                                                        fill=fill(band.colour), font=Font(color=text_colour(band.colour))))
 
 
 def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, int], int], scoring: Any) -> int:
