@@ -132,7 +132,7 @@ def include_security_option() -> Decorator:
 
 def _marking(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """--marking as given, once checked by the one rule (model.marking): one short line."""
-    from risk_cli.model import marking
+    from risk_cli.workflows import marking
 
     return marking.check(value)
 
