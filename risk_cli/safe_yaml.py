@@ -64,23 +64,12 @@ def read_text(path: Path | str, label: str | None = None) -> str:
 
 
 def read_bytes(path: Path | str, label: str | None = None) -> bytes:
-    """A file's bytes, refusing folders, missing or unreadable files and files over MAX_BYTES."""
-    p = Path(path)
-    name = label or str(path)
-    try:
-        if p.is_dir():
-            raise InputProblems([Problem(name, "is a directory, not a file")])
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputProblems([Problem(name, f"is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputProblems([Problem(name, "no such file")]) from None
-    except PermissionError:
-        raise InputProblems([Problem(name, "cannot be read (permission denied)")]) from None
-    except OSError as exc:
-        raise InputProblems([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
-    return raw
+    """A file's bytes, refusing folders, missing or unreadable files, anything that is not a
+    regular file (a FIFO, a device such as /dev/zero, /dev/fd/N) and files over MAX_BYTES:
+    never more than MAX_BYTES + 1 bytes are read."""
+    from risk_cli import fileio
+
+    return fileio.read_limited(path, MAX_BYTES, label or str(path))
 
 
 def decode(raw: bytes, name: str) -> str:

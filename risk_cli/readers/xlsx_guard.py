@@ -11,6 +11,7 @@ The caps hold for any real questionnaire template or risk register with room to 
 from __future__ import annotations
 
 import codecs
+import os
 import html
 import posixpath
 import re
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Optional
 
+from risk_cli import fileio
 from risk_cli.errors import InputProblems, Problem
 
 MAX_FILE_BYTES = 50_000_000  # the workbook as stored
@@ -45,18 +47,14 @@ def check(path: Path | str, label: str | None = None) -> None:
     """Raise InputProblems with one clear line if `path` is not a safe, readable .xlsx."""
     p = Path(path)
     name = label or str(path)
-    try:
-        if p.is_dir():
-            raise fail(name, "is a directory, not a workbook")
-        size = p.stat().st_size
-        with open(p, "rb") as handle:
+    # a regular file only (symlinks followed), checked before opening: a FIFO would hang the
+    # open, a device such as /dev/zero would never end
+    with fileio.open_regular(p, name, directory="is a directory, not a workbook") as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
             head = handle.read(8)
-    except FileNotFoundError:
-        raise fail(name, "no such file") from None
-    except PermissionError:
-        raise fail(name, "cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise fail(name, f"cannot be read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise fail(name, f"cannot be read ({exc.strerror or exc})") from None
     if size == 0:
         raise fail(name, "is empty (0 bytes), not a workbook")
     if size > MAX_FILE_BYTES:
@@ -148,12 +146,12 @@ def _decode_head(head: bytes) -> str:
 
 
 def _is_encrypted(path: Path) -> bool:
-    with open(path, "rb") as handle:
+    with fileio.open_regular(path, str(path)) as handle:
         return ENCRYPTED_PACKAGE in handle.read(MAX_FILE_BYTES)
 
 
 def _looks_like_text(path: Path) -> bool:
-    with open(path, "rb") as handle:
+    with fileio.open_regular(path, str(path)) as handle:
         sample = handle.read(2048)
     return bool(sample) and b"\x00" not in sample and all(b >= 9 for b in sample)
 
