@@ -404,6 +404,10 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
         iso = _date(date_value)
         if iso is None:
             r.error(date_coord, f"{_show(date_value)} is not a date for \"Date completed\" (allowed: a date, dd/mm/yyyy)")
+        elif not answers_mod.assessed_in_range(iso):
+            first, last = answers_mod.FIRST_ASSESSED, answers_mod.LAST_ASSESSED
+            r.error(date_coord, f"{_show(date_value)} is out of range for \"Date completed\" (allowed: a date from "
+                                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})")
         else:
             result.assessed_on = iso
     elif ok:

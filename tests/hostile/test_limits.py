@@ -8,6 +8,7 @@ code, and import goes on with the other files.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import yaml
 
 from tests.conftest import MINI, mini_answers
 from tests.hostile.harness import ANSWER_READERS, check_refused, error_lines, ids, invoke
+from tests.template_fill import MINI_FILLED, fill, make_template
 
 DIGITS = 5_000  # over Python's 4,300
 HUGE = "9" * DIGITS
@@ -112,3 +114,50 @@ def test_import_goes_on_past_files_with_huge_numbers(good, tmp_path):
     assert sorted(error_lines(result)) == sorted(f"error: {line}" for line in expected)
     assert (tmp_path / "out" / "good-register.xlsx").exists()
     assert "Traceback" not in result.output
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+OUT_OF_RANGE = "is out of range: the date of an assessment must be from 1900-01-01 to 9000-12-31"
+
+
+@pytest.mark.parametrize("command", ANSWER_READERS, ids=ids(ANSWER_READERS))
+@pytest.mark.parametrize("day", ["9999-12-31", "9001-01-01", "1899-12-31", "0001-01-01"])
+def test_an_assessment_date_out_of_range_is_one_line(day, command, good, tmp_path):
+    doc = mini_answers()
+    doc["assessed_on"] = day
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    row = path.read_text(encoding="utf-8").splitlines().index(f"assessed_on: '{day}'") + 1
+    check_refused(command, path, tmp_path / "work", good, [f"{path}:{row}:14: assessed_on: '{day}' {OUT_OF_RANGE}"])
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "9000-12-31"])
+def test_the_ends_of_the_range_are_accepted(day, tmp_path):
+    doc = mini_answers()
+    doc["assessed_on"] = day
+    path = tmp_path / "edge.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "edge.xlsx"
+    result, _ = invoke("assess", "-q", MINI, "--answers", path, "--no-input", "-o", out)
+    assert result.exit_code == 0, result.output
+    result, _ = invoke("portfolio", out, "-q", MINI, "-o", tmp_path / "p.xlsx")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("completed", [dt.date(9999, 12, 31), "31/12/9999"], ids=["date cell", "text"])
+def test_a_template_completed_in_9999_is_one_line_and_import_goes_on(completed, run, good, tmp_path):
+    template = make_template(run, tmp_path / "template.xlsx")
+    (tmp_path / "in").mkdir()
+    filled = fill(template, tmp_path / "in" / "late.xlsx", MINI_FILLED, completed=completed)
+    (tmp_path / "in" / "good.yaml").write_bytes(good.read_bytes())
+    result, _ = invoke("import", tmp_path / "in", "-q", MINI, "-o", tmp_path / "out")
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    assert result.exit_code == 3, result.output
+    shown = "the date 31/12/9999" if isinstance(completed, dt.date) else '"31/12/9999"'
+    line = (f'error: {filled}: Questions!E3: {shown} is out of range for "Date completed" (allowed: a date from '
+            '01/01/1900 to 31/12/9000)')
+    assert error_lines(result) == [line], result.output
+    assert (tmp_path / "out" / "good-register.xlsx").exists()
+    result, _ = invoke("assess", "-q", MINI, "--answers", filled, "--no-input", "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 2 and error_lines(result) == [line], result.output
