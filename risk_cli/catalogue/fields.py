@@ -7,6 +7,7 @@ questions read so far, so a condition can be checked against them where it is wr
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping, Optional
 
@@ -100,6 +101,9 @@ class Fields:
         value = raw[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.error(path + (key,), f"'{key}' must be a number")
+            return None
+        if not math.isfinite(value):  # 1e999 reads as infinity: no answer, check or cell can use it
+            self.error(path + (key,), f"'{key}' must be a finite number (it reads as {value})")
             return None
         return value
 
@@ -222,5 +226,6 @@ class Fields:
                     self.error(path, f"condition names unknown choice '{v}' of question '{q.id}' (choices: {', '.join(q.choice_ids)})")
                 elif v == DONT_KNOW:
                     self.error(path, f"a condition cannot test for '{DONT_KNOW}': unknown answers are handled by the three-valued rules")
-        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                   or not math.isfinite(value)):
             self.error(path, f"question '{q.id}' takes numbers; '{value}' is not one")
