@@ -182,8 +182,14 @@ def open_workbook(path: Path | str, label: str | None = None, *, checked: bool =
         raise fail(name, f"is not a readable .xlsx workbook ({type(cause).__name__}: {first_line(cause)})") from None
 
 
+# openpyxl's warning for a date-formatted number no date can be (it then reads the cell as #VALUE!)
+_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3}[0-9]{1,7}) is marked as a date but the serial value (\S+) "
+                                r"is outside the limits for dates")
+
+
 def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None, min_row: int = 1,
-              values_only: bool = False, what: str = "") -> list[tuple[Any, ...]]:
+              values_only: bool = False, what: str = "",
+              bad_dates: Optional[dict[str, str]] = None) -> list[tuple[Any, ...]]:
     """Rows `min_row`..`max_row` of a read-only sheet, read in one pass and never further.
 
     Whatever the sheet declares (a used range of a million rows, a row numbered in the
@@ -192,6 +198,24 @@ def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None
     last cell, and a cell beyond MAX_COLUMNS is refused the same way. A sheet whose XML is
     damaged (or holds values openpyxl cannot convert) is one clear line, never a traceback.
     """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        # the library's warnings (with its file path) are never shown: what they say that matters is
+        # reported as a problem in the cell; `bad_dates` gets each date cell out of range, by coordinate
+        warnings.simplefilter("always")
+        try:
+            return _read_rows(file, ws, max_row, max_col, min_row, values_only, what)
+        finally:
+            if bad_dates is not None:
+                for w in caught:
+                    m = _DATE_OUT_OF_RANGE.search(str(w.message))
+                    if m:
+                        bad_dates[m.group(1)] = m.group(2)
+
+
+def _read_rows(file: str, ws: Any, max_row: int, max_col: Optional[int], min_row: int, values_only: bool,
+               what: str) -> list[tuple[Any, ...]]:
     sheet = ws.title
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # the declared used range may be wrong in either direction: read what is there

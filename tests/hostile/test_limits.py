@@ -197,3 +197,36 @@ def test_an_infinite_number_in_a_condition_is_one_line(tmp_path):
     assert result.exit_code == 2, result.output
     [line] = error_lines(result)
     assert line.startswith(f"error: {path}:125:") and "question 'data.volume' takes numbers; 'inf' is not one" in line
+
+
+# -- a date cell no date can be ----------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["answer", "completed"])
+def test_a_date_cell_out_of_range_is_one_line_without_the_library_warning(where, run, good, tmp_path):
+    """A date-formatted 10000000000 is past 9999-12-31: openpyxl warned (with its own file path)
+    and read the cell as #VALUE!, which nobody typed. Now: one line naming the sheet and cell."""
+    import openpyxl
+
+    from tests.template_fill import locate
+
+    template = make_template(run, tmp_path / "template.xlsx")
+    (tmp_path / "in").mkdir()
+    filled = fill(template, tmp_path / "in" / "far.xlsx", MINI_FILLED)
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["Questions"]
+    questions, _ = locate(ws)
+    cell = ws.cell(row=questions["delivery.date"], column=5) if where == "answer" else ws["E3"]
+    cell.value = 10_000_000_000
+    cell.number_format = "dd/mm/yyyy"
+    wb.save(filled)
+    what = "the answer to delivery.date" if where == "answer" else "Date completed"
+    line = (f"error: {filled}: Questions!{cell.coordinate}: the date is out of range (the cell is formatted as a "
+            f"date, but 10000000000 is no date a spreadsheet can show) in {what}; type the date itself")
+    (tmp_path / "in" / "good.yaml").write_bytes(good.read_bytes())
+    for argv, code in [(["assess", "-q", MINI, "--answers", filled, "--no-input", "-o", tmp_path / "r.xlsx"], 2),
+                       (["import", tmp_path / "in", "-q", MINI, "-o", tmp_path / "out"], 3)]:
+        result, _ = invoke(*argv)
+        assert "UserWarning" not in result.stderr and "openpyxl" not in result.stderr, result.stderr
+        assert "#VALUE!" not in result.stderr, result.stderr
+        assert result.exit_code == code, result.output
+        assert error_lines(result) == [line], result.output
