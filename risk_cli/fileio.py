@@ -98,6 +98,16 @@ def read_limited(path: Path | str, limit: int, name: str, *, directory: str = "i
 
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before any work, if `path` cannot or must not be written."""
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise RiskCliError(f"{path}: the file name is {len(os.fsencode(path.name)):,} bytes long; the limit is "
+                           f"{NAME_MAX}: give a shorter name")
+    try:
+        _check_writable(path, force)
+    except OSError as exc:
+        raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _check_writable(path: Path, force: bool) -> None:
     if path.is_dir():
         raise RiskCliError(f"{path}: is a directory; give a file name")
     if path.exists() and not force:
@@ -114,7 +124,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     path = Path(path)
     check_writable(path, force)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    # a short fixed prefix, not the file's own name: `path` may be 255 bytes long already
+    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=".risk-cli-", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -173,6 +184,28 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+NAME_MAX = 255  # bytes in one file name on common file systems (ext4, APFS, NTFS: 255 characters)
+SHORT_STEM = 200  # bytes a shortened stem is cut to, leaving room for any suffix risk-cli adds
+
+
+def fit_stem(stem: str, suffix: str) -> str:
+    """`stem`, or when `stem + suffix` would be over NAME_MAX bytes, `stem` cut to SHORT_STEM bytes
+    (at a character boundary) plus '-' and 12 hex digits of its SHA-256: deterministic, distinct for
+    distinct stems, and the same for every suffix, so the outputs made from one input keep one stem."""
+    if len((stem + suffix).encode("utf-8")) <= NAME_MAX:
+        return stem
+    import hashlib
+
+    digest = hashlib.sha256(stem.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    cut = stem.encode("utf-8", "surrogateescape")[:SHORT_STEM].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
+def fit_name(stem: str, suffix: str) -> str:
+    """The file name `stem + suffix`, its stem shortened by `fit_stem` if it would be too long."""
+    return fit_stem(stem, suffix) + suffix
 
 
 def free_name(path: Path) -> Path:
