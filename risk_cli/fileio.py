@@ -1,22 +1,113 @@
-"""Safe output: every file is written to a temporary file beside it, then renamed into place.
+"""Safe input and output.
 
+Output: every file is written to a temporary file beside it, then renamed into place.
 A crash, a kill or a full disk mid-write therefore never leaves a half-written file, and a
 previous file at the path survives intact. Without `force`, an existing file is never
 replaced, even by a second run racing this one.
+
+Input: only regular files are read (after following symlinks), and never more than a given
+number of bytes, so a symlink to /dev/zero, a FIFO or a process substitution (/dev/fd/N) cannot
+exhaust memory or hang a run: each is refused in one line before it is opened.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
-from risk_cli.errors import RiskCliError
+from risk_cli.errors import InputProblems, Problem, RiskCliError
+
+NOT_REGULAR = "is not a regular file ({kind}); give an ordinary file"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe or FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def _refuse(name: str, message: str) -> InputProblems:
+    return InputProblems([Problem(name, message)])
+
+
+def regular_stat(path: Path | str, name: str, directory: str = "is a directory, not a file") -> os.stat_result:
+    """`os.stat` of `path` (symlinks followed), refusing anything but a regular file in one line,
+    before it is ever opened: a FIFO would block the open, a device would never end."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise _refuse(name, "no such file") from None
+    except PermissionError:
+        raise _refuse(name, "cannot be read (permission denied)") from None
+    except (OSError, ValueError) as exc:
+        raise _refuse(name, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise _refuse(name, directory)
+    if not stat.S_ISREG(st.st_mode):
+        raise _refuse(name, NOT_REGULAR.format(kind=_kind(st.st_mode)))
+    return st
+
+
+def open_regular(path: Path | str, name: str, directory: str = "is a directory, not a file") -> BinaryIO:
+    """`path` opened for reading in binary, if it is a regular file (see `regular_stat`). Opened
+    non-blocking and checked again once open, so a file swapped for a FIFO or a device between
+    the check and the open is refused too, without hanging."""
+    regular_stat(path, name, directory)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise _refuse(name, "no such file") from None
+    except PermissionError:
+        raise _refuse(name, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise _refuse(name, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise _refuse(name, f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _refuse(name, NOT_REGULAR.format(kind=_kind(mode)))
+    return os.fdopen(fd, "rb")
+
+
+def read_limited(path: Path | str, limit: int, name: str, *, directory: str = "is a directory, not a file") -> bytes:
+    """The bytes of the regular file `path`, refused in one line naming it if over `limit` bytes
+    (never more than limit + 1 are read, whatever the file claims its size is), or if it is
+    missing, unreadable or not a regular file."""
+    with open_regular(path, name, directory) as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise _refuse(name, f"is {size:,} bytes; the limit is {limit:,}")
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise _refuse(name, f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > limit:  # it grew after the check
+        raise _refuse(name, f"is over {limit:,} bytes; the limit is {limit:,}")
+    return raw
 
 
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before any work, if `path` cannot or must not be written."""
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise RiskCliError(f"{path}: the file name is {len(os.fsencode(path.name)):,} bytes long; the limit is "
+                           f"{NAME_MAX}: give a shorter name")
+    try:
+        _check_writable(path, force)
+    except OSError as exc:
+        raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _check_writable(path: Path, force: bool) -> None:
     if path.is_dir():
         raise RiskCliError(f"{path}: is a directory; give a file name")
     if path.exists() and not force:
@@ -33,7 +124,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     path = Path(path)
     check_writable(path, force)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    # a short fixed prefix, not the file's own name: `path` may be 255 bytes long already
+    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=".risk-cli-", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -92,6 +184,28 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+NAME_MAX = 255  # bytes in one file name on common file systems (ext4, APFS, NTFS: 255 characters)
+SHORT_STEM = 200  # bytes a shortened stem is cut to, leaving room for any suffix risk-cli adds
+
+
+def fit_stem(stem: str, suffix: str) -> str:
+    """`stem`, or when `stem + suffix` would be over NAME_MAX bytes, `stem` cut to SHORT_STEM bytes
+    (at a character boundary) plus '-' and 12 hex digits of its SHA-256: deterministic, distinct for
+    distinct stems, and the same for every suffix, so the outputs made from one input keep one stem."""
+    if len((stem + suffix).encode("utf-8")) <= NAME_MAX:
+        return stem
+    import hashlib
+
+    digest = hashlib.sha256(stem.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    cut = stem.encode("utf-8", "surrogateescape")[:SHORT_STEM].decode("utf-8", "ignore")
+    return f"{cut}-{digest}"
+
+
+def fit_name(stem: str, suffix: str) -> str:
+    """The file name `stem + suffix`, its stem shortened by `fit_stem` if it would be too long."""
+    return fit_stem(stem, suffix) + suffix
 
 
 def free_name(path: Path) -> Path:

@@ -19,6 +19,8 @@ from risk_cli.errors import InputProblems, Problem
 MAX_BYTES = 5_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+MAX_DIGITS = 100  # digits in an unquoted whole number: no answer or setting needs more, and Python
+# refuses to convert over 4,300 (ValueError), so a longer one is refused with its line instead
 
 Path_ = tuple  # a path inside a document: keys and list indexes
 
@@ -64,23 +66,12 @@ def read_text(path: Path | str, label: str | None = None) -> str:
 
 
 def read_bytes(path: Path | str, label: str | None = None) -> bytes:
-    """A file's bytes, refusing folders, missing or unreadable files and files over MAX_BYTES."""
-    p = Path(path)
-    name = label or str(path)
-    try:
-        if p.is_dir():
-            raise InputProblems([Problem(name, "is a directory, not a file")])
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputProblems([Problem(name, f"is {size:,} bytes; the limit is {MAX_BYTES:,}")])
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputProblems([Problem(name, "no such file")]) from None
-    except PermissionError:
-        raise InputProblems([Problem(name, "cannot be read (permission denied)")]) from None
-    except OSError as exc:
-        raise InputProblems([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
-    return raw
+    """A file's bytes, refusing folders, missing or unreadable files, anything that is not a
+    regular file (a FIFO, a device such as /dev/zero, /dev/fd/N) and files over MAX_BYTES:
+    never more than MAX_BYTES + 1 bytes are read."""
+    from risk_cli import fileio
+
+    return fileio.read_limited(path, MAX_BYTES, label or str(path))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -180,9 +171,9 @@ class _Builder:
         self.seen: set[int] = set()
         self.count = 0
 
-    def fail(self, node: Any, message: str) -> None:
+    def fail(self, node: Any, message: str, where: str = "") -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.doc.file, message, line=mark.line + 1, column=mark.column + 1))
+        self.problems.append(Problem(self.doc.file, message, where=where, line=mark.line + 1, column=mark.column + 1))
 
     def build(self, node: Any, path: Path_, depth: int) -> Any:
         import yaml
@@ -196,7 +187,7 @@ class _Builder:
             raise InputProblems(self.problems)
         self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
+            return self.scalar(node, path)
         if id(node) in self.seen:
             self.fail(node, "YAML anchors and aliases (&name, *name) are not allowed")
             raise InputProblems(self.problems)
@@ -211,7 +202,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "mapping keys must be plain values")
                 continue
-            key = _scalar(key_node)
+            key = self.scalar(key_node, path)
             if key_node.tag == "tag:yaml.org,2002:merge" or key == "<<":
                 self.fail(key_node, "YAML merge keys (<<) are not allowed")
                 continue
@@ -222,6 +213,24 @@ class _Builder:
                 continue
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+    def scalar(self, node: Any, path: Path_) -> Any:
+        if _long_number(node):
+            digits = sum(ch.isdigit() for ch in node.value)
+            self.fail(node, f"a number of {digits:,} digits; the limit is {MAX_DIGITS} "
+                            "(put it in quotes to give it as text)", where=format_path(path))
+            return None
+        return _scalar(node)
+
+
+def _long_number(node: Any) -> bool:
+    """An unquoted whole number too long to read (see MAX_DIGITS)."""
+    return (node.style in (None, "") and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:str")
+            and _too_long_int(node.value))
+
+
+def _too_long_int(value: str) -> bool:
+    return len(value) > MAX_DIGITS and bool(_INT.match(value)) and len(value.lstrip("+-")) > MAX_DIGITS
 
 
 def _scalar(node: Any) -> Any:
@@ -239,6 +248,8 @@ def _scalar(node: Any) -> Any:
 def plain_text(value: str) -> bool:
     """True if `value` written unquoted reads back as this same text. Writers quote it otherwise:
     PyYAML's writer follows YAML 1.1 and leaves 1e3 or +.5 unquoted, which YAML 1.2 reads as numbers."""
+    if _too_long_int(value):
+        return False  # read back, it would be refused as too long a number
     return plain_value(value) == value and isinstance(plain_value(value), str)
 
 
@@ -251,6 +262,8 @@ def plain_value(value: str) -> Any:
     if value in ("false", "False", "FALSE"):
         return False
     if _INT.match(value):
+        if _too_long_int(value):
+            return value  # too long to be a number (the reader refuses it unquoted): text
         return int(value)
     if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
         return float(value)

@@ -7,6 +7,7 @@ questions read so far, so a condition can be checked against them where it is wr
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping, Optional
 
@@ -46,6 +47,7 @@ class Fields:
         self.source_ids: set[str] = set()
         self.rating_ids: list[str] = []
         self.named: dict[str, Condition] = {}  # named conditions, in the order defined
+        self.too_big: set[str] = set()  # named conditions refused as too big (reported once, where defined)
 
     # -- problems ------------------------------------------------------------------------
     def error(self, path: Path_, message: str) -> None:
@@ -100,6 +102,9 @@ class Fields:
         value = raw[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.error(path + (key,), f"'{key}' must be a number")
+            return None
+        if not math.isfinite(value):  # 1e999 reads as infinity: no answer, check or cell can use it
+            self.error(path + (key,), f"'{key}' must be a finite number (it reads as {value})")
             return None
         return value
 
@@ -187,6 +192,8 @@ class Fields:
             self.error(p, message)
         if cond is None:
             return None
+        if self.refuse_if_too_big(cond, path):  # refused before any check or analysis walks it
+            return None
         direct = set(conditions.tests(cond, into_named=False))
         for test in direct:  # a named condition's own tests are checked where it is defined
             self.check_test(test, path, earlier_only)
@@ -196,6 +203,14 @@ class Fields:
                     self.error(path, f"uses a named condition on question '{test.question}', which is not asked before "
                                      "this point; a question's condition may only depend on earlier questions")
         return cond
+
+    def refuse_if_too_big(self, cond: Condition, path: Path_) -> bool:
+        """True (and one problem at `path`) if `cond` is over the limits of conditions.size_problem;
+        one built on a named condition already refused as too big is refused without a second line."""
+        too_big = conditions.size_problem(cond)
+        if too_big and not conditions.names_used(cond) & self.too_big:
+            self.error(path, f"this condition {too_big}")
+        return too_big is not None
 
     def check_test(self, test: conditions.Test, path: Path_, earlier_only: bool) -> None:
         q = self.questions.get(test.question)
@@ -222,5 +237,6 @@ class Fields:
                     self.error(path, f"condition names unknown choice '{v}' of question '{q.id}' (choices: {', '.join(q.choice_ids)})")
                 elif v == DONT_KNOW:
                     self.error(path, f"a condition cannot test for '{DONT_KNOW}': unknown answers are handled by the three-valued rules")
-        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                   or not math.isfinite(value)):
             self.error(path, f"question '{q.id}' takes numbers; '{value}' is not one")

@@ -179,8 +179,11 @@ def _named_conditions(f: Fields, top: dict) -> None:
         parsed = conditions.parse(cond, path, errors, f.named)
         for p, message in errors:
             f.error(p, message)
-        if parsed is not None:
-            f.named[name] = parsed
+        if parsed is None:
+            continue
+        f.named[name] = parsed  # kept even when too big, so rules using it are not told it is unknown
+        if f.refuse_if_too_big(parsed, path):  # refused here; a rule or name built on it is refused quietly
+            f.too_big.add(name)
 
 
 def _check_named(f: Fields) -> None:

@@ -24,6 +24,12 @@ TOP_KEYS = ("questionnaire", "assessed_on", "profile", "answers", "appetite", "a
 # XML 1.0 cannot hold these, so no spreadsheet can; tab and newline are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
+# The date of an assessment (assessed_on, a template's "Date completed") must fall in this range:
+# review and action dates are worked out from it (up to years later), a spreadsheet cannot show a
+# date before 1900, and Python's dates end at 9999-12-31.
+FIRST_ASSESSED = dt.date(1900, 1, 1)
+LAST_ASSESSED = dt.date(9000, 12, 31)
+ASSESSED_RANGE = f"from {FIRST_ASSESSED.isoformat()} to {LAST_ASSESSED.isoformat()}"
 # How OOXML writes a character a cell cannot hold (_x000D_ is a carriage return). Excel and
 # python-calamine turn every such sequence in a cell into its character, openpyxl reads most as
 # written, so text holding one would read differently in each program: it is refused.
@@ -147,7 +153,10 @@ def from_document(doc: safe_yaml.Document) -> Answers:
                 problems.append(doc.problem(("questionnaire", key), f"unknown key '{key}' (allowed: id, version, sha256)"))
     assessed_on = data.get("assessed_on") or ""
     if assessed_on and not _is_date(str(assessed_on)):
-        problems.append(doc.problem(("assessed_on",), f"'{assessed_on}' is not a date (YYYY-MM-DD)"))
+        problems.append(doc.problem(("assessed_on",), f"'{_show(assessed_on)}' is not a date (YYYY-MM-DD)"))
+    elif assessed_on and not assessed_in_range(str(assessed_on)):
+        problems.append(doc.problem(("assessed_on",), f"'{assessed_on}' is out of range: the date of an assessment "
+                                                      f"must be {ASSESSED_RANGE}"))
     values: dict[str, Answer] = {}
     for block in ("profile", "answers"):
         raw = data.get(block)
@@ -432,6 +441,11 @@ def to_number(value: Any) -> tuple[Any, Optional[str]]:
         if isinstance(shown, str) and value.is_integer():
             value = int(value)
     return value, None
+
+
+def assessed_in_range(iso: str) -> bool:
+    """True if the ISO date `iso` can be the date of an assessment (see FIRST_ASSESSED)."""
+    return FIRST_ASSESSED <= dt.date.fromisoformat(iso) <= LAST_ASSESSED
 
 
 def _is_date(text: str) -> bool:

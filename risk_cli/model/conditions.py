@@ -131,6 +131,48 @@ def parse(raw: Any, path: tuple, errors: list[tuple[tuple, str]],
     return All(tuple(parts)) if key == "all" else AnyOf(tuple(parts))  # type: ignore[arg-type]
 
 
+MAX_TESTS = 100  # question tests in one condition, counted through the named conditions it uses
+MAX_NESTING = 10  # levels of all/any/not/named conditions inside one condition
+
+
+def size_problem(cond: Condition | None, max_tests: int = MAX_TESTS, max_nesting: int = MAX_NESTING) -> str | None:
+    """Why `cond` is too big to use (None if it is not): over `max_tests` tests or `max_nesting`
+    levels, counting through `{condition: NAME}` as if written out. Stops as soon as either limit is
+    passed, so even a named condition used many times over costs at most a few hundred steps; every
+    other walk over conditions (evaluation, lint) is bounded by these limits."""
+    count = 0
+    stack: list[tuple[Condition, int]] = [(cond, 0)] if cond is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_nesting:
+            return f"is nested more than {max_nesting} levels deep (all, any, not and named conditions); the limit is {max_nesting}"
+        if isinstance(node, Test):
+            count += 1
+            if count > max_tests:
+                return (f"has more than {max_tests} question tests (counting those in the named conditions it uses); "
+                        f"the limit is {max_tests}")
+        elif isinstance(node, (Not, Ref)):
+            stack.append((node.part, depth + 1))
+        else:
+            stack.extend((part, depth + 1) for part in node.parts)
+    return None
+
+
+def names_used(cond: Condition | None) -> set[str]:
+    """The named conditions `cond` uses directly (not those they use in turn)."""
+    found: set[str] = set()
+    stack = [cond] if cond is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Ref):
+            found.add(node.name)
+        elif isinstance(node, Not):
+            stack.append(node.part)
+        elif isinstance(node, (All, AnyOf)):
+            stack.extend(node.parts)
+    return found
+
+
 def tests(cond: Condition | None, into_named: bool = True) -> Iterator[Test]:
     """Every question test inside a condition (`into_named`: inside the named conditions it uses too)."""
     if cond is None:

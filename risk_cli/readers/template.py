@@ -219,6 +219,10 @@ class _Reader:
             self.error(coord, f"a formula ({formula}) is not allowed in {what}; type the value itself "
                               "(formulas are never calculated on import)")
             return None, False
+        if isinstance(cell, _OutOfRangeDate):
+            self.error(coord, f"the date is out of range (the cell is formatted as a date, but {cell.serial} is no "
+                              f"date a spreadsheet can show) in {what}; type the date itself")
+            return None, False
         if cell.data_type == "e":
             self.error(coord, f"the spreadsheet error {cell.value} is not allowed in {what}; type the value itself")
             return None, False
@@ -355,11 +359,28 @@ def _index(file: str, ws: Any, max_col: int, last_row: int) -> dict[str, Any]:
     `last_row` plus some slack: a sheet that goes on further is refused, not read for ever."""
     limit = min(last_row + TEMPLATE_SLACK, xlsx_guard.MAX_ROWS)
     cells: dict[str, Any] = {}
-    for row in xlsx_guard.read_rows(file, ws, limit, max_col=max_col, what="a questionnaire template"):
+    bad_dates: dict[str, str] = {}
+    for row in xlsx_guard.read_rows(file, ws, limit, max_col=max_col, what="a questionnaire template",
+                                    bad_dates=bad_dates):
         for cell in row:
             if getattr(cell, "value", None) is not None and hasattr(cell, "coordinate"):
                 cells[cell.coordinate] = cell
+    for coord, serial in bad_dates.items():
+        if coord in cells:
+            cells[coord] = _OutOfRangeDate(coord, serial, cells[coord].row, cells[coord].column)
     return cells
+
+
+@dataclass(frozen=True)
+class _OutOfRangeDate:
+    """A cell formatted as a date whose number no date can be (openpyxl reads it as #VALUE!)."""
+
+    coordinate: str
+    serial: str
+    row: int
+    column: int
+    value: str = "#VALUE!"
+    data_type: str = "date out of range"
 
 
 def read(path: Path | str, wb: Any) -> TemplateAnswers:
@@ -404,6 +425,10 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
         iso = _date(date_value)
         if iso is None:
             r.error(date_coord, f"{_show(date_value)} is not a date for \"Date completed\" (allowed: a date, dd/mm/yyyy)")
+        elif not answers_mod.assessed_in_range(iso):
+            first, last = answers_mod.FIRST_ASSESSED, answers_mod.LAST_ASSESSED
+            r.error(date_coord, f"{_show(date_value)} is out of range for \"Date completed\" (allowed: a date from "
+                                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})")
         else:
             result.assessed_on = iso
     elif ok:

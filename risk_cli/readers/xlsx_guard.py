@@ -11,6 +11,7 @@ The caps hold for any real questionnaire template or risk register with room to 
 from __future__ import annotations
 
 import codecs
+import os
 import html
 import posixpath
 import re
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Optional
 
+from risk_cli import fileio
 from risk_cli.errors import InputProblems, Problem
 
 MAX_FILE_BYTES = 50_000_000  # the workbook as stored
@@ -45,18 +47,14 @@ def check(path: Path | str, label: str | None = None) -> None:
     """Raise InputProblems with one clear line if `path` is not a safe, readable .xlsx."""
     p = Path(path)
     name = label or str(path)
-    try:
-        if p.is_dir():
-            raise fail(name, "is a directory, not a workbook")
-        size = p.stat().st_size
-        with open(p, "rb") as handle:
+    # a regular file only (symlinks followed), checked before opening: a FIFO would hang the
+    # open, a device such as /dev/zero would never end
+    with fileio.open_regular(p, name, directory="is a directory, not a workbook") as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
             head = handle.read(8)
-    except FileNotFoundError:
-        raise fail(name, "no such file") from None
-    except PermissionError:
-        raise fail(name, "cannot be read (permission denied)") from None
-    except OSError as exc:
-        raise fail(name, f"cannot be read ({exc.strerror or exc})") from None
+        except OSError as exc:
+            raise fail(name, f"cannot be read ({exc.strerror or exc})") from None
     if size == 0:
         raise fail(name, "is empty (0 bytes), not a workbook")
     if size > MAX_FILE_BYTES:
@@ -148,12 +146,12 @@ def _decode_head(head: bytes) -> str:
 
 
 def _is_encrypted(path: Path) -> bool:
-    with open(path, "rb") as handle:
+    with fileio.open_regular(path, str(path)) as handle:
         return ENCRYPTED_PACKAGE in handle.read(MAX_FILE_BYTES)
 
 
 def _looks_like_text(path: Path) -> bool:
-    with open(path, "rb") as handle:
+    with fileio.open_regular(path, str(path)) as handle:
         sample = handle.read(2048)
     return bool(sample) and b"\x00" not in sample and all(b >= 9 for b in sample)
 
@@ -184,8 +182,14 @@ def open_workbook(path: Path | str, label: str | None = None, *, checked: bool =
         raise fail(name, f"is not a readable .xlsx workbook ({type(cause).__name__}: {first_line(cause)})") from None
 
 
+# openpyxl's warning for a date-formatted number no date can be (it then reads the cell as #VALUE!)
+_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3}[0-9]{1,7}) is marked as a date but the serial value (\S+) "
+                                r"is outside the limits for dates")
+
+
 def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None, min_row: int = 1,
-              values_only: bool = False, what: str = "") -> list[tuple[Any, ...]]:
+              values_only: bool = False, what: str = "",
+              bad_dates: Optional[dict[str, str]] = None) -> list[tuple[Any, ...]]:
     """Rows `min_row`..`max_row` of a read-only sheet, read in one pass and never further.
 
     Whatever the sheet declares (a used range of a million rows, a row numbered in the
@@ -194,6 +198,24 @@ def read_rows(file: str, ws: Any, max_row: int, *, max_col: Optional[int] = None
     last cell, and a cell beyond MAX_COLUMNS is refused the same way. A sheet whose XML is
     damaged (or holds values openpyxl cannot convert) is one clear line, never a traceback.
     """
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        # the library's warnings (with its file path) are never shown: what they say that matters is
+        # reported as a problem in the cell; `bad_dates` gets each date cell out of range, by coordinate
+        warnings.simplefilter("always")
+        try:
+            return _read_rows(file, ws, max_row, max_col, min_row, values_only, what)
+        finally:
+            if bad_dates is not None:
+                for w in caught:
+                    m = _DATE_OUT_OF_RANGE.search(str(w.message))
+                    if m:
+                        bad_dates[m.group(1)] = m.group(2)
+
+
+def _read_rows(file: str, ws: Any, max_row: int, max_col: Optional[int], min_row: int, values_only: bool,
+               what: str) -> list[tuple[Any, ...]]:
     sheet = ws.title
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # the declared used range may be wrong in either direction: read what is there

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 if TYPE_CHECKING:
     from risk_cli.output.console import Console
 
+from risk_cli import fileio
 from risk_cli.model.answers import Appetite
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
 
@@ -231,7 +232,8 @@ def register_names(files: Sequence[Path]) -> list[str]:
                 n += 1
         taken.add(name.casefold())
         names[i] = name
-    return [n + REGISTER_SUFFIX for n in names]
+    # a name over 255 bytes cannot be made: shortened, deterministically (fileio.fit_stem)
+    return [fileio.fit_name(n, REGISTER_SUFFIX) for n in names]
 
 
 def _base(path: Path) -> str:

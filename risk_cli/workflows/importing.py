@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from risk_cli import fileio
 from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers, Appetite
 from risk_cli.errors import ExitCode, Problem, RiskCliError, exit_code
@@ -85,7 +86,8 @@ def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = N
 
 
 def outputs_for(path: Path, out_dir: Path) -> list[Path]:
-    return [out_dir / f"{path.stem}-answers.yaml", out_dir / f"{path.stem}-register.xlsx"]
+    # a name over 255 bytes cannot be made: shortened, deterministically (fileio.fit_stem)
+    return [out_dir / fileio.fit_name(path.stem, "-answers.yaml"), out_dir / fileio.fit_name(path.stem, "-register.xlsx")]
 
 
 def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
