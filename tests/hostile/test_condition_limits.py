@@ -48,7 +48,8 @@ def test_a_condition_with_tens_of_thousands_of_tests_is_refused_quickly(tmp_path
     assert error_lines(result) == [
         f"error: {path}:{row}:7: risks[0].when: this condition has more than {conditions.MAX_TESTS} question tests "
         f"(counting those in the named conditions it uses); the limit is {conditions.MAX_TESTS}"]
-    assert seconds < 5, f"validate took {seconds:.1f} s"  # reading the YAML of 20,000 tests takes most of it
+    # reading the YAML of 20,000 tests takes most of it (1-5 s); before the limit, validate took 46 s or more
+    assert seconds < 15, f"validate took {seconds:.1f} s"
 
 
 def test_named_conditions_that_double_at_each_step_are_refused_at_once(tmp_path):
