@@ -223,7 +223,8 @@ BATCH_EPILOG = """\b
 Exit codes:
   0   every input assessed (and none reached --fail-on)
   1   --fail-on: some register has a residual risk at or above RATING
-  2   nothing to do, bad options, or outputs already exist (no --force); nothing written
+  2   nothing to do, bad options, outputs already exist (no --force), or an output
+      would replace an input (even with --force); nothing written
   3   some inputs were bad: reported, listed in the summary, the rest assessed
   130 interrupted (Ctrl-C): registers written so far are complete; no summary
 When inputs are bad and --fail-on is also reached, the exit code is 3: the results are
@@ -258,7 +259,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
     OUTDIR/batch-summary.xlsx has one row per input: tier, residual risks by rating, the
     worst residual risk, appetite breaches and, for a bad input, why. A bad input is
     reported and skipped; the rest are still assessed. Nothing in OUTDIR is replaced
-    without --force, and every clash is reported before any work starts.
+    without --force, an input is never replaced (even with --force), and every clash is
+    reported before any work starts.
 
     
     Examples:

@@ -151,6 +151,11 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
         from risk_cli.workflows.atrs import record_paths
 
         planned += [p for n in names for p in record_paths(out / n)]
+    replaced = _inputs_replaced(planned, files)
+    if replaced:  # even with --force: inputs are never modified
+        raise InputProblems([Problem(str(out_path), f"would replace the input {source}; inputs are never modified, "
+                                                    "so choose another folder with -o")
+                             for out_path, source in replaced])
     clashes = [p for p in planned if p.exists()]
     if clashes and not options.force:
         raise InputProblems([Problem(str(c), "already exists; use --force to replace it") for c in clashes])
@@ -170,6 +175,31 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
         else:
             missing.append(Result(index, item.file, "bad", problems=(str(item),)))
     return Plan(out, options, tasks, missing)
+
+
+def _inputs_replaced(planned: Sequence[Path], files: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """Each planned output that is one of the inputs (by resolved path, or the same file under
+    another name: a hard link, a case-insensitive file system), with that input."""
+    by_key: dict[Any, Path] = {}
+    for f in files:
+        by_key[f.resolve()] = f
+        try:
+            st = f.stat()
+            by_key[(st.st_dev, st.st_ino)] = f
+        except OSError:
+            pass
+    found: list[tuple[Path, Path]] = []
+    for out_path in planned:
+        source = by_key.get(out_path.resolve())
+        if source is None:
+            try:
+                st = out_path.stat()
+                source = by_key.get((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+        if source is not None:
+            found.append((out_path, source))
+    return found
 
 
 def read_appetite(path: Optional[str]) -> Optional[Appetite]:
