@@ -311,7 +311,8 @@ Exit codes:
   0   every input imported (or, with --dry-run, would be)
   2   no input could be imported, or the run itself has a problem (an output exists
       without --force, two inputs would write the same file, an output would replace
-      an input); nothing was written
+      an input); nothing was written. A write that fails midway (a full disk) also
+      exits 2: the closing line says how many inputs were written, each whole
   3   some inputs had problems: they are reported and nothing is written for them;
       the good inputs are imported (unless --dry-run)"""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Optional, Sequence
 
 from risk_cli.errors import RiskCliError
 
@@ -50,6 +50,86 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
         raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force: bool = True) -> None:
+    """Write several files all or nothing: each `write(tmp)` fills a temporary file beside its path,
+    and only when every one is complete are they moved into place. If anything fails (a full disk,
+    a file that appeared meanwhile, Ctrl-C or SIGTERM), the temporary files are removed and any file
+    already moved into place is taken back out (a file it replaced, with `force`, is put back), so
+    either every file is written or none is. Raises RiskCliError naming the file that failed."""
+    staged: list[tuple[Path, Path]] = []  # (path, its temporary file)
+    placed: list[tuple[Path, Optional[Path]]] = []  # (path, the backup of what it replaced)
+    current = Path(files[0][0]) if files else Path(".")
+    done = False
+    try:
+        for path, write in files:
+            current = Path(path)
+            check_writable(current, force)
+            tmp = _temp_beside(current)
+            staged.append((current, tmp))
+            write(tmp)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())
+        for path, tmp in staged:
+            current = path
+            backup = _backup(path) if force else None
+            try:
+                if force:
+                    os.replace(tmp, path)
+                else:
+                    _link_new(tmp, path)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            placed.append((path, backup))
+        for folder in {p.parent if str(p.parent) else Path(".") for p, _ in staged}:
+            _sync_folder(folder)
+        done = True
+    except OSError as exc:
+        raise RiskCliError(f"{current}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        for _, tmp in staged:
+            _quietly(tmp.unlink, True)
+        for path, backup in reversed(placed):
+            if done:
+                if backup is not None:
+                    _quietly(backup.unlink, True)
+            elif backup is not None:
+                _quietly(os.replace, backup, path)
+            else:
+                _quietly(path.unlink, True)
+
+
+def _temp_beside(path: Path) -> Path:
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(name)
+
+
+def _backup(path: Path) -> Optional[Path]:
+    """A second name for the file at `path` (a hard link), to put it back if the files written
+    with it cannot all be written; None when nothing is there or links are not possible."""
+    if not path.exists():
+        return None
+    parent = path.parent if str(path.parent) else Path(".")
+    name = Path(tempfile.mktemp(dir=parent, prefix=f".{path.name}.", suffix=".old.tmp"))
+    try:
+        os.link(path, name)
+    except OSError:
+        return None
+    return name
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    """Clean-up that must not hide the error being reported."""
+    try:
+        fn(*args)
+    except OSError:
+        pass
 
 
 def atomic_write_text(path: Path, text: str, force: bool = True) -> None:
