@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 import click
 
 from risk_cli import __version__
-from risk_cli.errors import ExitCode, RiskCliError, one_line
+from risk_cli.errors import ExitCode, RiskCliError, Terminated, interrupt_code, one_line
 from risk_cli.output import atrs as atrs_view
 from risk_cli.output import batch as batch_view
 from risk_cli.output import importing as import_view
@@ -33,7 +33,8 @@ Exit codes:
   2   bad input or usage; nothing was written
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
-  130 interrupted (Ctrl-C)"""
+  130 interrupted (Ctrl-C)
+  143 stopped by SIGTERM (kill, timeout): cleaned up as for Ctrl-C"""
 
 
 class RiskCliGroup(click.Group):
@@ -51,9 +52,9 @@ class RiskCliGroup(click.Group):
             ctx.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (errors.Terminated)
             click.echo("\ninterrupted", err=True)
-            ctx.exit(int(ExitCode.INTERRUPTED))
+            ctx.exit(int(interrupt_code(exc)))
         except Exception as exc:  # a bug: say so in one line unless --debug
             if debug:
                 raise
@@ -227,6 +228,7 @@ Exit codes:
       would replace an input (even with --force); nothing written
   3   some inputs were bad: reported, listed in the summary, the rest assessed
   130 interrupted (Ctrl-C): registers written so far are complete; no summary
+  143 stopped by SIGTERM (kill, timeout): as for Ctrl-C; worker processes end with it
 When inputs are bad and --fail-on is also reached, the exit code is 3: the results are
 incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails either way)."""
 
@@ -459,7 +461,23 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
     finish(result, console, None if outputs else atrs_view.FORMATS, fmt or atrs_view.FORMATS.default)
 
 
+def on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM (kill, timeout, a cancelled CI job) is handled as Ctrl-C is: the run unwinds, removing
+    its temporary files and stopping its worker processes, says what was written and exits 143.
+    A second SIGTERM ends the process at once."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except (ValueError, OSError):  # not the main thread, or no such signal here
+        pass
     try:
         cli(prog_name="risk-cli")
     finally:

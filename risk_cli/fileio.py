@@ -15,6 +15,22 @@ from typing import Any, Callable, Optional, Sequence
 from risk_cli.errors import RiskCliError
 
 
+# Temporary files being written now, so that a process ended by a signal (a batch worker on
+# SIGTERM) can remove them before it exits; see remove_pending().
+_PENDING: set[str] = set()
+
+
+def remove_pending() -> None:
+    """Remove every temporary file this process is writing (for a signal handler about to exit).
+    A file already renamed into place is complete and stays."""
+    for name in list(_PENDING):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+    _PENDING.clear()
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before any work, if `path` cannot or must not be written."""
     if path.is_dir():
@@ -34,6 +50,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     check_writable(path, force)
     parent = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    _PENDING.add(tmp_name)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -50,6 +67,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
         raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
+        _PENDING.discard(tmp_name)
 
 
 def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force: bool = True) -> None:
@@ -93,6 +111,7 @@ def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force
     finally:
         for _, tmp in staged:
             _quietly(tmp.unlink, True)
+            _PENDING.discard(str(tmp))
         for path, backup in reversed(placed):
             if done:
                 if backup is not None:
@@ -106,6 +125,7 @@ def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force
 def _temp_beside(path: Path) -> Path:
     parent = path.parent if str(path.parent) else Path(".")
     fd, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    _PENDING.add(name)
     os.close(fd)
     return Path(name)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from risk_cli.catalogue.versions import Versions
-from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
+from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code, interrupt_code
 from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers, Appetite
 from risk_cli.model.questionnaire import Questionnaire
@@ -205,9 +205,9 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     save(start)
     try:
         final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
         raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
-                          f"continue with: risk-cli assess --resume {target}") from None
+                          f"continue with: risk-cli assess --resume {target}", exit_code=interrupt_code(exc)) from None
     clean, warnings = checked(qn, final, str(target))
     save(clean)
     return Outcome(assess(qn, clean), warnings)
