@@ -224,8 +224,9 @@ BATCH_EPILOG = """\b
 Exit codes:
   0   every input assessed (and none reached --fail-on)
   1   --fail-on: some register has a residual risk at or above RATING
-  2   nothing to do, bad options, outputs already exist (no --force), or an output
-      would replace an input (even with --force); nothing written
+  2   nothing to do, bad options, outputs already exist (no --force), an output
+      would replace an input (even with --force), or another risk-cli is writing
+      to OUTDIR; nothing written
   3   some inputs were bad: reported, listed in the summary, the rest assessed
   130 interrupted (Ctrl-C): registers written so far are complete; no summary
   143 stopped by SIGTERM (kill, timeout): as for Ctrl-C; worker processes end with it
@@ -313,7 +314,7 @@ Exit codes:
   0   every input imported (or, with --dry-run, would be)
   2   no input could be imported, or the run itself has a problem (an output exists
       without --force, two inputs would write the same file, an output would replace
-      an input); nothing was written. A write that fails midway (a full disk) also
+      an input, another risk-cli is writing to DIR); nothing was written. A write that fails midway (a full disk) also
       exits 2: the closing line says how many inputs were written, each whole
   3   some inputs had problems: they are reported and nothing is written for them;
       the good inputs are imported (unless --dry-run)"""

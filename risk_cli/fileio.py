@@ -7,10 +7,12 @@ replaced, even by a second run racing this one.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from risk_cli.errors import RiskCliError
 
@@ -192,6 +194,65 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+LOCK_NAME = ".risk-cli.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one run: a second risk-cli writing there at the same time is
+    refused at once, before it writes anything ("another risk-cli is writing to FOLDER").
+
+    The lock is an exclusive, non-blocking flock on FOLDER/.risk-cli.lock, removed when the run
+    ends (a run killed with kill -9 leaves the file, but the kernel releases the lock, so the next
+    run takes it). The folder is created if missing, and removed again if the run wrote nothing
+    in it. Where locks are not available (no fcntl, or a file system without them) the run goes
+    on unlocked: each output is still created without replacing anything unless --force.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    folder = Path(folder)
+    made = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RiskCliError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+    lock = folder / LOCK_NAME
+    fd: Optional[int] = None
+    try:
+        while True:
+            try:
+                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+            except OSError as exc:
+                why = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (exc.strerror or str(exc))
+                raise RiskCliError(f"{folder}: cannot write in this folder ({why})") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                fd = None
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise RiskCliError(f"another risk-cli is writing to {folder}; wait for it to finish, "
+                                       "or write to another folder") from None
+                break  # this file system has no locks: go on without
+            try:  # the run that held it may have removed the file just before it was locked here
+                if os.path.samestat(os.fstat(fd), os.stat(lock)):
+                    break
+            except OSError:
+                pass
+            os.close(fd)
+            fd = None
+        yield
+    finally:
+        if fd is not None:
+            _quietly(os.unlink, lock)
+            os.close(fd)
+        if made:
+            _quietly(os.rmdir, folder)  # only if empty: the run wrote nothing there
 
 
 def free_name(path: Path) -> Path:

@@ -377,8 +377,9 @@ def _init_worker(options: Options, parent: int = 0) -> None:
     A worker whose batch ended (SIGTERM, kill -9) used to stay behind with PPID 1, blocked on
     its queue until killed by hand. Now, on Linux, the kernel sends it SIGTERM when the parent
     dies (prctl PR_SET_PDEATHSIG); elsewhere, and in case the parent died before that was set, a
-    thread checks os.getppid() every second. On SIGTERM a worker removes the temporary file it
-    is writing, if any (a register already renamed into place is complete and stays), and exits.
+    thread checks os.getppid() every second. On SIGTERM after its parent is gone a worker removes
+    the temporary file it is writing, if any (a register already renamed into place is complete
+    and stays), and exits.
     """
     global _WORKER, _PARENT
     _PARENT = parent or os.getppid()
@@ -416,9 +417,15 @@ def _die_with_parent() -> None:
 
 
 def _worker_sigterm(signum: int, frame: Any) -> None:
-    """Never raises (an exception raised in a signal handler can land in a callback that drops it):
-    removes this worker's temporary files and leaves at once."""
+    """While the batch is alive, SIGTERM is the batch's to handle, as Ctrl-C is (`kill -TERM -PGID`
+    reaches every process; the batch stops its workers, each finishing the file in hand; a worker
+    dying under it would break the pool mid-shutdown). Once the batch is gone: remove this
+    worker's temporary files and leave at once. Never raises (an exception raised in a signal
+    handler can land in a callback that drops it)."""
     from risk_cli.fileio import remove_pending
+
+    if os.getppid() == _PARENT:
+        return
 
     remove_pending()
     os._exit(int(ExitCode.TERMINATED))
@@ -566,6 +573,17 @@ def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs
 
     Ctrl-C ends in Interrupted: the registers written so far are complete files; no summary.
     """
+    from risk_cli.fileio import folder_lock
+
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise RiskCliError(f"{out}: is not a folder; -o needs a folder for the registers")
+    with folder_lock(out):  # a second batch into OUTDIR is refused at once, before anything is written
+        return _run_locked(inputs, out, options, jobs, quiet, console)
+
+
+def _run_locked(inputs: Sequence[str | Path], outdir: Path, options: Options, jobs: Optional[int], quiet: bool,
+                console: "Console") -> Outcome:
     plan = prepare(inputs, outdir, options)
     done = [0]
     before = outputs_now(plan)
@@ -581,6 +599,10 @@ def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs
         raise Interrupted(f"interrupted after {done[0]} of {plan.total} input(s): {written} register(s) written to "
                           f"{plan.outdir}, each a complete file (nothing half-written); no summary was written",
                           exit_code=interrupt_code(exc)) from None
+    except RiskCliError as exc:  # the summary could not be written (a full disk): say what was
+        written = written_since(plan, before)
+        raise RiskCliError(f"{exc}; {written} register(s) were written to {plan.outdir}, each a complete file; "
+                           "no summary was written") from None
     outcome = Outcome(plan, results, quiet)
     for r in outcome.bad:
         console.error(r.reason)

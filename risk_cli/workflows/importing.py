@@ -135,11 +135,15 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
     items += [check_one(p, versions, appetite) for p in paths]
-    problems = plan(items, out_dir, force)
-    report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
-    if dry_run or problems or not report.good:
-        return report
-    write(report, force)
+    if dry_run or (out_dir.exists() and not out_dir.is_dir()) or not any(i.ok for i in items):
+        return Report(items, plan(items, out_dir, force), dry_run, written=False, out_dir=out_dir)
+    from risk_cli.fileio import folder_lock
+
+    with folder_lock(out_dir):  # a second run writing to DIR is refused at once, before anything is written
+        problems = plan(items, out_dir, force)
+        report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
+        if not problems:
+            write(report, force)
     return report
 
 

@@ -135,7 +135,9 @@ def test_kill_9_of_the_batch_ends_its_workers(many, tmp_path, reaper):
     left = all_gone(workers, seconds=5.0)
     kill_leftovers(left)
     assert not left, f"workers left running with PPID 1: {left}"
-    assert hidden(out) == []  # each worker removed the temporary file it was writing
+    # each worker removed the temporary file it was writing; the folder's lock file stays after a
+    # kill -9, but the kernel released its lock (the next run takes it: test_concurrency)
+    assert [n for n in hidden(out) if n != ".risk-cli.lock"] == []
 
 
 def test_sigterm_to_every_process_of_the_batch(many, tmp_path, reaper):
