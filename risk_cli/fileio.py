@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence
@@ -51,11 +52,9 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     path = Path(path)
     check_writable(path, force)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    _PENDING.add(tmp_name)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    mine = set(_PENDING)
     try:
+        tmp = _temp_beside(path)
         write(tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -68,8 +67,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     except OSError as exc:
         raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
-        tmp.unlink(missing_ok=True)
-        _PENDING.discard(tmp_name)
+        _forget_new(mine)  # the temporary file, whenever Ctrl-C or SIGTERM came
 
 
 def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force: bool = True) -> None:
@@ -82,6 +80,7 @@ def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force
     placed: list[tuple[Path, Optional[Path]]] = []  # (path, the backup of what it replaced)
     current = Path(files[0][0]) if files else Path(".")
     done = False
+    mine = set(_PENDING)
     try:
         for path, write in files:
             current = Path(path)
@@ -114,6 +113,7 @@ def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force
         for _, tmp in staged:
             _quietly(tmp.unlink, True)
             _PENDING.discard(str(tmp))
+        _forget_new(mine)  # one made just as Ctrl-C came, before it was staged
         for path, backup in reversed(placed):
             if done:
                 if backup is not None:
@@ -125,11 +125,27 @@ def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force
 
 
 def _temp_beside(path: Path) -> Path:
+    """A new temporary file beside `path`, listed in _PENDING before Ctrl-C or SIGTERM can land
+    (they are held off while it is made), so the caller's clean-up always finds it."""
     parent = path.parent if str(path.parent) else Path(".")
-    fd, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    _PENDING.add(name)
-    os.close(fd)
+    held = {signal.SIGINT, signal.SIGTERM}
+    mask = getattr(signal, "pthread_sigmask", None)
+    old = mask(signal.SIG_BLOCK, held) if mask else None
+    try:
+        fd, name = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        _PENDING.add(name)
+        os.close(fd)
+    finally:
+        if mask:
+            mask(signal.SIG_SETMASK, old)
     return Path(name)
+
+
+def _forget_new(before: set[str]) -> None:
+    """Remove the temporary files listed since `before` was taken that are still there."""
+    for name in _PENDING - before:
+        _quietly(os.unlink, name)
+        _PENDING.discard(name)
 
 
 def _backup(path: Path) -> Optional[Path]:

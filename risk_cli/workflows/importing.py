@@ -164,6 +164,7 @@ def write(report: Report, force: bool) -> None:
         report.problems.append(Problem(str(report.out_dir), f"cannot create the folder ({exc.strerror or exc})"))
         return
     good = report.good
+    before = {p: _stamp(p) for item in good for p in item.outputs}
     try:
         for item in good:
             answers_path, register_path = item.outputs
@@ -179,10 +180,25 @@ def write(report: Report, force: bool) -> None:
                 break
             item.written = True
     except KeyboardInterrupt as exc:
+        for i in good:  # also one whose files were put in place just as the interrupt came
+            if not i.written and all((now := _stamp(p)) is not None and now != before[p] for p in i.outputs):
+                i.written = True
         done = sum(1 for i in good if i.written)
         raise Interrupted(f"interrupted: {done} of {len(good)} input(s) written to {report.out_dir}; "
                           "nothing half-written", exit_code=interrupt_code(exc)) from None
     report.written = not report.problems
+
+
+def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
+    """A file's identity (device, inode, modification time), or None if there is none: a file
+    renamed into place has a new one."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
