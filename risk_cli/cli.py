@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 import click
 
 from risk_cli import __version__
-from risk_cli.errors import ExitCode, RiskCliError, one_line
+from risk_cli.errors import ExitCode, RiskCliError, Terminated, interrupt_code, one_line
 from risk_cli.output import atrs as atrs_view
 from risk_cli.output import batch as batch_view
 from risk_cli.output import importing as import_view
@@ -34,7 +34,8 @@ Exit codes:
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
   130 interrupted (Ctrl-C)
-  141 stdout was closed early (| head): stopped quietly, as other tools do"""
+  141 stdout was closed early (| head): stopped quietly, as other tools do
+  143 stopped by SIGTERM (kill, timeout): cleaned up as for Ctrl-C"""
 
 
 class StdoutClosed(Exception):
@@ -66,9 +67,9 @@ class RiskCliGroup(click.Group):
             raise
         except BrokenPipeError:  # a closed stdout (| head) ends quietly in main()
             raise StdoutClosed() from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (errors.Terminated)
             click.echo("\ninterrupted", err=True)
-            ctx.exit(int(ExitCode.INTERRUPTED))
+            ctx.exit(int(interrupt_code(exc)))
         except Exception as exc:  # a bug: say so in one line unless --debug
             if debug:
                 raise
@@ -256,9 +257,12 @@ BATCH_EPILOG = """\b
 Exit codes:
   0   every input assessed (and none reached --fail-on)
   1   --fail-on: some register has a residual risk at or above RATING
-  2   nothing to do, bad options, or outputs already exist (no --force); nothing written
+  2   nothing to do, bad options, outputs already exist (no --force), an output
+      would replace an input (even with --force), or another risk-cli is writing
+      to OUTDIR; nothing written
   3   some inputs were bad: reported, listed in the summary, the rest assessed
   130 interrupted (Ctrl-C): registers written so far are complete; no summary
+  143 stopped by SIGTERM (kill, timeout): as for Ctrl-C; worker processes end with it
 When inputs are bad and --fail-on is also reached, the exit code is 3: the results are
 incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails either way)."""
 
@@ -292,7 +296,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
     OUTDIR/batch-summary.xlsx has one row per input: tier, residual risks by rating, the
     worst residual risk, appetite breaches and, for a bad input, why. A bad input is
     reported and skipped; the rest are still assessed. Nothing in OUTDIR is replaced
-    without --force, and every clash is reported before any work starts.
+    without --force, an input is never replaced (even with --force), and every clash is
+    reported before any work starts.
 
     
     Examples:
@@ -344,7 +349,8 @@ Exit codes:
   0   every input imported (or, with --dry-run, would be)
   2   no input could be imported, or the run itself has a problem (an output exists
       without --force, two inputs would write the same file, an output would replace
-      an input); nothing was written
+      an input, another risk-cli is writing to DIR); nothing was written. A write that fails midway (a full disk) also
+      exits 2: the closing line says how many inputs were written, each whole
   3   some inputs had problems: they are reported and nothing is written for them;
       the good inputs are imported (unless --dry-run)"""
 
@@ -547,7 +553,23 @@ def report(source: str, output: Optional[str], questionnaire: Optional[str], app
     finish(result, console)
 
 
+def on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM (kill, timeout, a cancelled CI job) is handled as Ctrl-C is: the run unwinds, removing
+    its temporary files and stopping its worker processes, says what was written and exits 143.
+    A second SIGTERM ends the process at once."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except (ValueError, OSError):  # not the main thread, or no such signal here
+        pass
     try:
         cli(prog_name="risk-cli")
     except (StdoutClosed, BrokenPipeError):

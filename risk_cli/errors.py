@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 70  # a bug in risk-cli: please report it
     INTERRUPTED = 130  # Ctrl-C
     BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away (| head); ends quietly
+    TERMINATED = 143  # SIGTERM (128 + 15): handled as Ctrl-C is
 
 
 def exit_code(*, stopped: bool = False, some_bad: bool = False, fail_on: bool = False) -> ExitCode:
@@ -104,6 +105,17 @@ class Interrupted(RiskCliError):
 
     exit_code = ExitCode.INTERRUPTED
     prefix = "\n"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, `timeout`, a CI job cancelled), raised where the run is, as Ctrl-C is, so the
+    same clean-up runs (temporary files removed, worker processes stopped, what was written
+    reported); the run then exits 143 instead of 130."""
+
+
+def interrupt_code(exc: BaseException) -> ExitCode:
+    """The exit code of a run stopped by `exc`: 143 for SIGTERM, else 130 (Ctrl-C)."""
+    return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
 
 
 class InputProblems(RiskCliError):

@@ -12,11 +12,14 @@ exhaust memory or hang a run: each is refused in one line before it is opened.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import signal
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Sequence
 
 from risk_cli.errors import InputProblems, Problem, RiskCliError
 
@@ -96,6 +99,22 @@ def read_limited(path: Path | str, limit: int, name: str, *, directory: str = "i
     return raw
 
 
+# Temporary files being written now, so that a process ended by a signal (a batch worker on
+# SIGTERM) can remove them before it exits; see remove_pending().
+_PENDING: set[str] = set()
+
+
+def remove_pending() -> None:
+    """Remove every temporary file this process is writing (for a signal handler about to exit).
+    A file already renamed into place is complete and stays."""
+    for name in list(_PENDING):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+    _PENDING.clear()
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before any work, if `path` cannot or must not be written."""
     if len(os.fsencode(path.name)) > NAME_MAX:
@@ -124,11 +143,9 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     path = Path(path)
     check_writable(path, force)
     parent = path.parent if str(path.parent) else Path(".")
-    # a short fixed prefix, not the file's own name: `path` may be 255 bytes long already
-    fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=".risk-cli-", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    mine = set(_PENDING)
     try:
+        tmp = _temp_beside(path)
         write(tmp)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -141,7 +158,108 @@ def atomic_write(path: Path, write: Callable[[Path], None], force: bool = True) 
     except OSError as exc:
         raise RiskCliError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        _forget_new(mine)  # the temporary file, whenever Ctrl-C or SIGTERM came
+
+
+def atomic_write_all(files: Sequence[tuple[Path, Callable[[Path], None]]], force: bool = True) -> None:
+    """Write several files all or nothing: each `write(tmp)` fills a temporary file beside its path,
+    and only when every one is complete are they moved into place. If anything fails (a full disk,
+    a file that appeared meanwhile, Ctrl-C or SIGTERM), the temporary files are removed and any file
+    already moved into place is taken back out (a file it replaced, with `force`, is put back), so
+    either every file is written or none is. Raises RiskCliError naming the file that failed."""
+    staged: list[tuple[Path, Path]] = []  # (path, its temporary file)
+    placed: list[tuple[Path, Optional[Path]]] = []  # (path, the backup of what it replaced)
+    current = Path(files[0][0]) if files else Path(".")
+    done = False
+    mine = set(_PENDING)
+    try:
+        for path, write in files:
+            current = Path(path)
+            check_writable(current, force)
+            tmp = _temp_beside(current)
+            staged.append((current, tmp))
+            write(tmp)
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())
+        for path, tmp in staged:
+            current = path
+            backup = _backup(path) if force else None
+            try:
+                if force:
+                    os.replace(tmp, path)
+                else:
+                    _link_new(tmp, path)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            placed.append((path, backup))
+        for folder in {p.parent if str(p.parent) else Path(".") for p, _ in staged}:
+            _sync_folder(folder)
+        done = True
+    except OSError as exc:
+        raise RiskCliError(f"{current}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        for _, tmp in staged:
+            _quietly(tmp.unlink, True)
+            _PENDING.discard(str(tmp))
+        _forget_new(mine)  # one made just as Ctrl-C came, before it was staged
+        for path, backup in reversed(placed):
+            if done:
+                if backup is not None:
+                    _quietly(backup.unlink, True)
+            elif backup is not None:
+                _quietly(os.replace, backup, path)
+            else:
+                _quietly(path.unlink, True)
+
+
+def _temp_beside(path: Path) -> Path:
+    """A new temporary file beside `path`, listed in _PENDING before Ctrl-C or SIGTERM can land
+    (they are held off while it is made), so the caller's clean-up always finds it."""
+    parent = path.parent if str(path.parent) else Path(".")
+    held = {signal.SIGINT, signal.SIGTERM}
+    mask = getattr(signal, "pthread_sigmask", None)
+    old = mask(signal.SIG_BLOCK, held) if mask else None
+    try:
+        # a short fixed prefix, not the file's own name: `path` may be 255 bytes long already
+        fd, name = tempfile.mkstemp(dir=parent, prefix=".risk-cli-", suffix=".tmp")
+        _PENDING.add(name)
+        os.close(fd)
+    finally:
+        if mask:
+            mask(signal.SIG_SETMASK, old)
+    return Path(name)
+
+
+def _forget_new(before: set[str]) -> None:
+    """Remove the temporary files listed since `before` was taken that are still there."""
+    for name in _PENDING - before:
+        _quietly(os.unlink, name)
+        _PENDING.discard(name)
+
+
+def _backup(path: Path) -> Optional[Path]:
+    """A second name for the file at `path` (a hard link), to put it back if the files written
+    with it cannot all be written; None when nothing is there or links are not possible."""
+    if not path.exists():
+        return None
+    parent = path.parent if str(path.parent) else Path(".")
+    name = Path(tempfile.mktemp(dir=parent, prefix=".risk-cli-", suffix=".old.tmp"))
+    try:
+        os.link(path, name)
+    except OSError:
+        return None
+    return name
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    """Clean-up that must not hide the error being reported."""
+    try:
+        fn(*args)
+    except OSError:
+        pass
 
 
 def atomic_write_text(path: Path, text: str, force: bool = True) -> None:
@@ -206,6 +324,65 @@ def fit_stem(stem: str, suffix: str) -> str:
 def fit_name(stem: str, suffix: str) -> str:
     """The file name `stem + suffix`, its stem shortened by `fit_stem` if it would be too long."""
     return fit_stem(stem, suffix) + suffix
+
+
+LOCK_NAME = ".risk-cli.lock"
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one run: a second risk-cli writing there at the same time is
+    refused at once, before it writes anything ("another risk-cli is writing to FOLDER").
+
+    The lock is an exclusive, non-blocking flock on FOLDER/.risk-cli.lock, removed when the run
+    ends (a run killed with kill -9 leaves the file, but the kernel releases the lock, so the next
+    run takes it). The folder is created if missing, and removed again if the run wrote nothing
+    in it. Where locks are not available (no fcntl, or a file system without them) the run goes
+    on unlocked: each output is still created without replacing anything unless --force.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    folder = Path(folder)
+    made = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RiskCliError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+    lock = folder / LOCK_NAME
+    fd: Optional[int] = None
+    try:
+        while True:
+            try:
+                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+            except OSError as exc:
+                why = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (exc.strerror or str(exc))
+                raise RiskCliError(f"{folder}: cannot write in this folder ({why})") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                fd = None
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise RiskCliError(f"another risk-cli is writing to {folder}; wait for it to finish, "
+                                       "or write to another folder") from None
+                break  # this file system has no locks: go on without
+            try:  # the run that held it may have removed the file just before it was locked here
+                if os.path.samestat(os.fstat(fd), os.stat(lock)):
+                    break
+            except OSError:
+                pass
+            os.close(fd)
+            fd = None
+        yield
+    finally:
+        if fd is not None:
+            _quietly(os.unlink, lock)
+            os.close(fd)
+        if made:
+            _quietly(os.rmdir, folder)  # only if empty: the run wrote nothing there
 
 
 def free_name(path: Path) -> Path:

@@ -31,7 +31,7 @@ def to_dict(report: "Report") -> dict[str, Any]:
     return {
         "dry_run": report.dry_run, "written": report.written, "exit_code": int(report.exit_code),
         "output_folder": str(report.out_dir),
-        "imported": len(report.good) if report.written else 0, "inputs": len(report.items),
+        "imported": len(report.written_items), "inputs": len(report.items),
         "problems": [str(p) for p in report.problems],
         "items": [summary(i) for i in report.items],
     }
@@ -49,7 +49,7 @@ def _item_line(item: "Item", report: "Report") -> str:
         return f"{item.path}: {n} problem{'s' if n != 1 else ''}; nothing written for it"
     reg = item.register
     assert reg is not None and item.questionnaire is not None
-    verb = "written" if report.written else "would write" if report.dry_run and not report.problems else "not written"
+    verb = "written" if item.written else "would write" if report.dry_run and not report.problems else "not written"
     return (f"{item.path}: ok ({item.kind}, {item.questionnaire.label}): {len(reg.risks)} risks, "
             f"{reg.tier.level.label}, {len(reg.breaches)} above appetite; {verb}: "
             f"{', '.join(str(p) for p in item.outputs)}")
@@ -60,6 +60,11 @@ def closing_line(report: "Report") -> str:
     bad = total - good
     inputs = f"{total} input{'s' if total != 1 else ''}"
     tail = f"; {bad} had problems (see the errors above)" if bad else ""
+    written = len(report.written_items)
+    if report.problems and written:
+        return (f"Stopped: {written} of {good} input{'s' if good != 1 else ''} written to {report.out_dir} (each "
+                f"with its answers file and register; nothing half-written); the rest not written: fix the problem "
+                f"above and run the import again with --force.")
     if report.problems:
         return f"Nothing written: fix the problems above{'' if report.dry_run else ' and run the import again'}."
     if report.dry_run:

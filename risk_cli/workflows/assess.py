@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from risk_cli.catalogue.versions import Versions
-from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
+from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code, interrupt_code
 from risk_cli.model import answers as answers_mod
 from risk_cli.model.answers import Answers, Appetite
 from risk_cli.model.questionnaire import Questionnaire
@@ -98,7 +98,7 @@ def run(options: Options, console: Console) -> Result:
         defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
         console.interview_on_stderr = where == "stderr"
         outcome = interactive(o.questionnaire, defaults_path, o.resume_path, o.save_path, console.echo, previous,
-                              o.fail_on, appetite, on_stderr=console.interview_on_stderr)
+                              o.fail_on, appetite, on_stderr=console.interview_on_stderr, force=o.force)
         if out_path is None:
             out_path = default_register_path(outcome.register)
     if previous is not None:
@@ -148,7 +148,8 @@ def default_register_path(register: Register) -> Path:
 def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: Optional[str],
                 save_path: Optional[str], echo: Callable[[str], None],
                 previous: Optional["Previous"] = None, fail_on: Optional[str] = None,
-                appetite: Optional[Appetite] = None, on_stderr: bool = False) -> Outcome:
+                appetite: Optional[Appetite] = None, on_stderr: bool = False,
+                force: bool = False) -> Outcome:
     """Ask in the terminal (the prompts on stderr when `on_stderr`: stdout is redirected), saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
@@ -163,10 +164,17 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     versions = Versions(name)
     defaults = None
     if resume_path:
-        raw = inputs.load(resume_path).answers
+        resumed = inputs.load(resume_path)
+        if resumed.kind != "answers":
+            raise RiskCliError(f"{resume_path}: is a {_KIND_NAMES.get(resumed.kind, resumed.kind)}, not a risk-cli "
+                               f"answers file; --resume would replace it with answers. To start from its answers "
+                               f"use --answers {resume_path}")
+        raw = resumed.answers
         qn = versions.for_input(raw)
         start, _ = checked(qn, raw, resume_path, complete=False)
         target = Path(save_path or resume_path)
+        if save_path:
+            check_save_target(target, force, resumed=Path(resume_path))
     else:
         last = inputs.load(defaults_path) if defaults_path else None
         qn = versions.for_new_interview(last.answers if last else None)
@@ -174,8 +182,11 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             defaults = _defaults(qn, last, echo)
         start = Answers.new(qn)
         target = Path(save_path) if save_path else free_name(Path("risk-answers.yaml"))
-        if save_path and target.exists():
-            raise RiskCliError(f"{target}: already exists; to continue it use --resume {target}")
+        if save_path and target.exists() and not force:
+            raise RiskCliError(f"{target}: already exists; to continue it use --resume {target} "
+                               f"(or --force to replace it)")
+        if save_path:
+            check_save_target(target, force)
     if previous is not None:
         from risk_cli.readers import register as register_reader
 
@@ -199,12 +210,48 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
     try:
         final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo,
                                 on_stderr=on_stderr)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
         raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
-                          f"continue with: risk-cli assess --resume {target}") from None
+                          f"continue with: risk-cli assess --resume {target}", exit_code=interrupt_code(exc)) from None
     clean, warnings = checked(qn, final, str(target))
     save(clean)
     return Outcome(assess(qn, clean), warnings)
+
+
+_KIND_NAMES = {"register": "risk register", "template": "questionnaire template"}
+
+
+def check_save_target(target: Path, force: bool, resumed: Optional[Path] = None) -> None:
+    """Refuse, before anything is written, a --save file that saving answers would destroy.
+
+    Answers are saved as YAML after every question, so the target must be named .yaml or .yml
+    and, if it exists, must be a risk-cli answers file (a register or template there would be
+    replaced by YAML). An existing file other than the one resumed is replaced only with --force.
+    """
+    import os
+
+    from risk_cli.readers import inputs
+
+    if target.suffix.lower() not in inputs.YAML_SUFFIXES:
+        raise RiskCliError(f"{target}: --save writes an answers file; give it a .yaml name")
+    if target.is_dir():
+        raise RiskCliError(f"{target}: is a directory; give --save a file name")
+    if not target.exists():
+        return
+    same = False
+    if resumed is not None:
+        try:
+            same = os.path.samefile(target, resumed)
+        except OSError:
+            same = False
+    if same:
+        return
+    if not force:
+        raise RiskCliError(f"{target}: already exists and is not the file resumed; use --force to replace it")
+    try:
+        inputs.load(target)
+    except RiskCliError:
+        raise RiskCliError(f"{target}: exists and is not a risk-cli answers file; --save will not replace it") from None
 
 
 def _defaults(qn: Questionnaire, last: "Loaded", echo: Callable[[str], None]) -> Answers:

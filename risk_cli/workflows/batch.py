@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 from risk_cli import fileio
 from risk_cli.model.answers import Appetite
-from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code
+from risk_cli.errors import (ExitCode, InputProblems, Interrupted, Problem, RiskCliError, exit_code,
+                             interrupt_code)
 
 SUMMARY_XLSX = "batch-summary.xlsx"
 REGISTER_SUFFIX = "-register.xlsx"
@@ -153,6 +154,11 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
         from risk_cli.workflows.atrs import record_paths
 
         planned += [p for n in names for p in record_paths(out / n)]
+    replaced = _inputs_replaced(planned, files)
+    if replaced:  # even with --force: inputs are never modified
+        raise InputProblems([Problem(str(out_path), f"would replace the input {source}; inputs are never modified, "
+                                                    "so choose another folder with -o")
+                             for out_path, source in replaced])
     clashes = [p for p in planned if p.exists()]
     if clashes and not options.force:
         raise InputProblems([Problem(str(c), "already exists; use --force to replace it") for c in clashes])
@@ -172,6 +178,31 @@ def prepare(inputs: Sequence[str | Path], outdir: str | Path, options: Options =
         else:
             missing.append(Result(index, item.file, "bad", problems=(str(item),)))
     return Plan(out, options, tasks, missing)
+
+
+def _inputs_replaced(planned: Sequence[Path], files: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """Each planned output that is one of the inputs (by resolved path, or the same file under
+    another name: a hard link, a case-insensitive file system), with that input."""
+    by_key: dict[Any, Path] = {}
+    for f in files:
+        by_key[f.resolve()] = f
+        try:
+            st = f.stat()
+            by_key[(st.st_dev, st.st_ino)] = f
+        except OSError:
+            pass
+    found: list[tuple[Path, Path]] = []
+    for out_path in planned:
+        source = by_key.get(out_path.resolve())
+        if source is None:
+            try:
+                st = out_path.stat()
+                source = by_key.get((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+        if source is not None:
+            found.append((out_path, source))
+    return found
 
 
 def read_appetite(path: Optional[str]) -> Optional[Appetite]:
@@ -338,19 +369,75 @@ def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hit
 
 
 _WORKER: Optional[Worker] = None
+_PARENT = 0  # the batch's process id, as the worker saw it when it started
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _init_worker(options: Options) -> None:
-    """Runs once per process: Ctrl-C is the parent's to handle, and heavy imports happen once."""
-    global _WORKER
+def _init_worker(options: Options, parent: int = 0) -> None:
+    """Runs once per process: Ctrl-C is the parent's to handle, heavy imports happen once, and the
+    process ends when its parent does.
+
+    A worker whose batch ended (SIGTERM, kill -9) used to stay behind with PPID 1, blocked on
+    its queue until killed by hand. Now, on Linux, the kernel sends it SIGTERM when the parent
+    dies (prctl PR_SET_PDEATHSIG); elsewhere, and in case the parent died before that was set, a
+    thread checks os.getppid() every second. On SIGTERM after its parent is gone a worker removes
+    the temporary file it is writing, if any (a register already renamed into place is complete
+    and stays), and exits.
+    """
+    global _WORKER, _PARENT
+    _PARENT = parent or os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_sigterm)
+    _die_with_parent()
     from risk_cli.writers import register as register_xlsx  # noqa: F401  (openpyxl, once per process)
 
     _WORKER = Worker(options)
 
 
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != _PARENT:  # the parent died before the death signal was asked for
+        os._exit(int(ExitCode.TERMINATED))
+    import threading
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != _PARENT:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    threading.Thread(target=watch, name="risk-cli-parent-watch", daemon=True).start()
+
+
+def _worker_sigterm(signum: int, frame: Any) -> None:
+    """While the batch is alive, SIGTERM is the batch's to handle, as Ctrl-C is (`kill -TERM -PGID`
+    reaches every process; the batch stops its workers, each finishing the file in hand; a worker
+    dying under it would break the pool mid-shutdown). Once the batch is gone: remove this
+    worker's temporary files and leave at once. Never raises (an exception raised in a signal
+    handler can land in a callback that drops it)."""
+    from risk_cli.fileio import remove_pending
+
+    if os.getppid() == _PARENT:
+        return
+
+    remove_pending()
+    os._exit(int(ExitCode.TERMINATED))
+
+
 def _process(task: Task) -> Result:
     assert _WORKER is not None, "worker not initialised"
+    if os.getppid() != _PARENT:
+        os._exit(int(ExitCode.TERMINATED))
     return _WORKER.process(task)
 
 
@@ -399,7 +486,7 @@ def _in_processes(plan: Plan, jobs: int, on_result: Optional[Callable[[Result], 
 
     chunk = max(1, min(MAX_CHUNK, len(plan.tasks) // (jobs * 16)))
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                               initargs=(plan.options,))
+                               initargs=(plan.options, os.getpid()))
     out: list[Result] = []
     try:
         for result in pool.map(_process, plan.tasks, chunksize=chunk):
@@ -463,14 +550,46 @@ class Outcome:
                 + (f" and {len(hits) - 10} more" if len(hits) > 10 else "")]
 
 
+def _stamp(path: str) -> Optional[tuple[int, int, int]]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def outputs_now(plan: Plan) -> dict[str, Optional[tuple[int, int, int]]]:
+    """Each planned register's identity (device, inode, mtime), or None where there is none."""
+    return {task.output: _stamp(task.output) for task in plan.tasks}
+
+
+def written_since(plan: Plan, before: dict[str, Optional[tuple[int, int, int]]]) -> int:
+    """The registers of `plan` put in place since `before` was taken (what an interrupted batch
+    wrote, including any whose result had not come back from its worker yet). Each is renamed
+    into place whole, so a new identity means a new, complete file."""
+    return sum(1 for task in plan.tasks if (now := _stamp(task.output)) is not None and now != before.get(task.output))
+
+
 def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs: Optional[int], quiet: bool,
         console: "Console") -> Outcome:
     """`risk-cli batch`: plan, assess every input (a progress bar unless `quiet`), report the bad ones.
 
     Ctrl-C ends in Interrupted: the registers written so far are complete files; no summary.
     """
+    from risk_cli.fileio import folder_lock
+
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise RiskCliError(f"{out}: is not a folder; -o needs a folder for the registers")
+    with folder_lock(out):  # a second batch into OUTDIR is refused at once, before anything is written
+        return _run_locked(inputs, out, options, jobs, quiet, console)
+
+
+def _run_locked(inputs: Sequence[str | Path], outdir: Path, options: Options, jobs: Optional[int], quiet: bool,
+                console: "Console") -> Outcome:
     plan = prepare(inputs, outdir, options)
     done = [0]
+    before = outputs_now(plan)
 
     def count(_result: Result) -> None:
         done[0] += 1
@@ -478,9 +597,15 @@ def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs
     try:
         with console.progress(plan.total, "Assessing", show=not quiet, eta=True) as tick:
             results = run_batch(plan, jobs, on_result=lambda r: (count(r), tick()))
-    except KeyboardInterrupt:
-        raise Interrupted(f"interrupted after {done[0]} of {plan.total} input(s); the registers in {plan.outdir} "
-                          f"are complete files; no summary was written") from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
+        written = written_since(plan, before)
+        raise Interrupted(f"interrupted after {done[0]} of {plan.total} input(s): {written} register(s) written to "
+                          f"{plan.outdir}, each a complete file (nothing half-written); no summary was written",
+                          exit_code=interrupt_code(exc)) from None
+    except RiskCliError as exc:  # the summary could not be written (a full disk): say what was
+        written = written_since(plan, before)
+        raise RiskCliError(f"{exc}; {written} register(s) were written to {plan.outdir}, each a complete file; "
+                           "no summary was written") from None
     outcome = Outcome(plan, results, quiet)
     for r in outcome.bad:
         console.error(r.reason)

@@ -7,7 +7,10 @@ assurance team importing thirty workbooks should not be held up by one team's ty
 outputs of different inputs are independent files, so a partial import is never an
 inconsistent one. Problems with the run itself (an output that exists without --force, two
 inputs that would write the same file, an output that would replace an input) stop the
-whole import before anything is written (exit 2). Scores always come from the engine.
+whole import before anything is written (exit 2). Each input's answers file and register are
+written together or not at all (fileio.atomic_write_all): a write that fails midway (a full
+disk) stops the import, and Ctrl-C ends it, each saying how many inputs were written, whole.
+Scores always come from the engine.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Item:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    written: bool = False  # its answers file and register are both in place
 
     @property
     def ok(self) -> bool:
@@ -60,6 +64,10 @@ class Report:
     @property
     def good(self) -> list[Item]:
         return [i for i in self.items if i.ok]
+
+    @property
+    def written_items(self) -> list[Item]:
+        return [i for i in self.items if i.written]
 
     @property
     def exit_code(self) -> ExitCode:
@@ -129,32 +137,70 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
     items += [check_one(p, versions, appetite) for p in paths]
-    problems = plan(items, out_dir, force)
-    report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
-    if dry_run or problems or not report.good:
-        return report
-    write(report, force, marking)
+    if dry_run or (out_dir.exists() and not out_dir.is_dir()) or not any(i.ok for i in items):
+        return Report(items, plan(items, out_dir, force), dry_run, written=False, out_dir=out_dir)
+    from risk_cli.fileio import folder_lock
+
+    with folder_lock(out_dir):  # a second run writing to DIR is refused at once, before anything is written
+        problems = plan(items, out_dir, force)
+        report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
+        if not problems:
+            write(report, force, marking)
     return report
 
 
 def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
-    """Write each good input's answers file and register, each atomically."""
+    """Write each good input's answers file and register, both or neither (fileio.atomic_write_all).
+
+    A write that fails (a full disk) stops the import: what was written is complete and is said so.
+    Ctrl-C or SIGTERM ends in Interrupted, saying how many inputs were written.
+    """
+    from risk_cli.errors import Interrupted, interrupt_code
+    from risk_cli.fileio import atomic_write_all
     from risk_cli.writers import register as register_xlsx
-    from risk_cli.fileio import atomic_write_text
+    from risk_cli.writers.xlsx import write_workbook
 
     try:
         report.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         report.problems.append(Problem(str(report.out_dir), f"cannot create the folder ({exc.strerror or exc})"))
         return
-    for item in report.good:
-        answers_path, register_path = item.outputs
-        try:
-            atomic_write_text(answers_path, answers_mod.to_yaml(item.answers, item.questionnaire), force)  # type: ignore[arg-type]
-            register_xlsx.write(item.register, register_path, force=force, marking=marking)  # type: ignore[arg-type]
-        except RiskCliError as exc:
-            report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
+    good = report.good
+    before = {p: _stamp(p) for item in good for p in item.outputs}
+    try:
+        for item in good:
+            answers_path, register_path = item.outputs
+            text = answers_mod.to_yaml(item.answers, item.questionnaire)  # type: ignore[arg-type]
+            workbook = register_xlsx.build(item.register, marking=marking)  # type: ignore[arg-type]
+            try:
+                atomic_write_all([
+                    (answers_path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8", newline="\n")),
+                    (register_path, lambda tmp, wb=workbook: write_workbook(wb, tmp)),
+                ], force)
+            except RiskCliError as exc:
+                report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
+                break
+            item.written = True
+    except KeyboardInterrupt as exc:
+        for i in good:  # also one whose files were put in place just as the interrupt came
+            if not i.written and all((now := _stamp(p)) is not None and now != before[p] for p in i.outputs):
+                i.written = True
+        done = sum(1 for i in good if i.written)
+        raise Interrupted(f"interrupted: {done} of {len(good)} input(s) written to {report.out_dir}; "
+                          "nothing half-written", exit_code=interrupt_code(exc)) from None
     report.written = not report.problems
+
+
+def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
+    """A file's identity (device, inode, modification time), or None if there is none: a file
+    renamed into place has a new one."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
@@ -162,8 +208,13 @@ def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], d
     """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
     from risk_cli.readers import appetite as appetite_reader
 
+    from risk_cli.errors import Interrupted, interrupt_code
+
     appetite = appetite_reader.read(appetite_path) if appetite_path else None
-    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking)
+    try:
+        report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking)
+    except KeyboardInterrupt as exc:  # while checking the inputs (write() reports its own)
+        raise Interrupted("interrupted while checking the inputs; nothing written", exit_code=interrupt_code(exc)) from None
     for item in report.items:
         for problem in item.errors:
             console.error(str(problem))

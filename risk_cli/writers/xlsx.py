@@ -375,7 +375,49 @@ def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, in
 
 
 def save(wb: Any, path: Path, force: bool) -> None:
-    atomic_write(Path(path), lambda tmp: wb.save(tmp), force)
+    atomic_write(Path(path), lambda tmp: write_workbook(wb, tmp), force)
+
+
+def write_workbook(wb: Any, tmp: Path) -> None:
+    """`wb.save(tmp)`, but a failure (a full disk) is raised once and leaves nothing open.
+
+    openpyxl leaves its ZipFile open when a write fails; the interpreter closed it later, which
+    wrote to the full disk again and printed "Exception ignored in: ZipFile.__del__ ... OSError"
+    after the error line. Here the archive and the file are closed on the error path, and what
+    closing them raises is dropped: the first error is the one that is reported, and the
+    temporary file is removed by fileio.atomic_write.
+    """
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    handle = open(tmp, "wb")
+    archive = None
+    try:
+        archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+        ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
+        handle.close()
+    except BaseException:
+        _discard(archive, handle)
+        raise
+
+
+def _discard(archive: Any, handle: Any) -> None:
+    """Close a failed archive and its file, quietly: neither may try again when collected."""
+    if archive is not None:
+        try:
+            archive.close()
+        except Exception:  # noqa: BLE001 - the write already failed; that error is reported
+            pass
+        archive.fp = None  # ZipFile.__del__ has nothing left to close
+    try:
+        handle.close()
+    except OSError:
+        pass
 
 
 def fit_rows(ws: Any, sizes: list[float], first_row: int, last_row: int) -> None:
