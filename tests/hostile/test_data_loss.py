@@ -25,7 +25,7 @@ from tests.template_fill import fill, make_template
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(assessment, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(assessment, "interview_terminal", lambda: "stdout")
     return tmp_path
 
 
