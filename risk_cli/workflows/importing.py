@@ -8,6 +8,12 @@ outputs of different inputs are independent files, so a partial import is never 
 inconsistent one. Problems with the run itself (an output that exists without --force, two
 inputs that would write the same file, an output that would replace an input) stop the
 whole import before anything is written (exit 2). Scores always come from the engine.
+
+With --allow-incomplete, a required answer left blank is not a problem: it is scored cautiously,
+as "Don't know" (or, for a question without that choice, at its most cautious reading), the
+register is marked PROVISIONAL and lists it, and the answers file records it as `null`, so a
+strict import of that file refuses it until it is answered. Every other problem still refuses
+the input.
 """
 
 from __future__ import annotations
@@ -69,12 +75,15 @@ class Report:
         return []
 
 
-def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None) -> Item:
-    """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
+def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None,
+              allow_incomplete: bool = False) -> Item:
+    """Read, validate and score one input (as assess and batch do); problems are collected, never raised.
+    `allow_incomplete`: a missing required answer is no problem; it is left unanswered, scored cautiously
+    (as the interview scores a question left unanswered), and the register is provisional."""
     from risk_cli.readers import inputs
     from risk_cli.model import scoring
 
-    checked = inputs.read_checked(path, versions, appetite)
+    checked = inputs.read_checked(path, versions, appetite, complete=not allow_incomplete)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
     if checked.raw is not None:
         item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
@@ -116,7 +125,8 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 
 
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
-        force: bool = False, appetite: Optional[Appetite] = None, marking: str = "OFFICIAL") -> Report:
+        force: bool = False, appetite: Optional[Appetite] = None, marking: str = "OFFICIAL",
+        allow_incomplete: bool = False) -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli.catalogue.versions import Versions
     from risk_cli.readers import inputs
@@ -126,7 +136,7 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
         versions.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
-    items += [check_one(p, versions, appetite) for p in paths]
+    items += [check_one(p, versions, appetite, allow_incomplete) for p in paths]
     problems = plan(items, out_dir, force)
     report = Report(items, problems, dry_run, written=False, out_dir=out_dir)
     if dry_run or problems or not report.good:
@@ -148,7 +158,9 @@ def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
     for item in report.good:
         answers_path, register_path = item.outputs
         try:
-            atomic_write_text(answers_path, answers_mod.to_yaml(item.answers, item.questionnaire), force)  # type: ignore[arg-type]
+            unanswered = item.register.unanswered if item.register is not None and item.register.provisional else ()
+            atomic_write_text(answers_path, answers_mod.to_yaml(item.answers, item.questionnaire,  # type: ignore[arg-type]
+                                                                unanswered=unanswered), force)
             register_xlsx.write(item.register, register_path, force=force, marking=marking)  # type: ignore[arg-type]
         except RiskCliError as exc:
             report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
@@ -156,12 +168,14 @@ def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
-                console: "Console", appetite_path: Optional[str] = None, marking: str = "OFFICIAL") -> Report:
+                console: "Console", appetite_path: Optional[str] = None, marking: str = "OFFICIAL",
+                allow_incomplete: bool = False) -> Report:
     """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
     from risk_cli.readers import appetite as appetite_reader
 
     appetite = appetite_reader.read(appetite_path) if appetite_path else None
-    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking)
+    report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking,
+                 allow_incomplete=allow_incomplete)
     for item in report.items:
         for problem in item.errors:
             console.error(str(problem))
