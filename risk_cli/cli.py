@@ -190,9 +190,13 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
                    "longer raised. In a terminal its answers are the defaults.")
 @appetite_option()
 @marking_option()
+@click.option("--allow-incomplete", is_flag=True,
+              help="With --answers and --no-input: score a file with required answers missing, each read "
+                   "cautiously (as \"Don't know\"); the register is marked PROVISIONAL and lists them.")
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
            save_path: Optional[str], no_input: bool, output: Optional[str], force: bool, fmt: str,
-           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str) -> None:
+           fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str,
+           allow_incomplete: bool) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
@@ -214,7 +218,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path, appetite_path, marking)
+                                  fail_on, previous_path, appetite_path, marking, allow_incomplete)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -367,8 +371,13 @@ Exit codes:
 @format_option(import_view.FORMATS)
 @appetite_option()
 @marking_option()
+@click.option("--allow-incomplete", is_flag=True,
+              help="A provisional import: a required answer left blank is not a problem but is scored "
+                   "cautiously (as \"Don't know\"); the register is marked PROVISIONAL and lists every "
+                   "question not answered, and the answers file records them. Every other problem still "
+                   "refuses the input. Default: strict, a blank required answer is a problem.")
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
-            fmt: str, appetite_path: Optional[str], marking: str) -> None:
+            fmt: str, appetite_path: Optional[str], marking: str, allow_incomplete: bool) -> None:
     """Import filled questionnaire templates, answers files and registers.
 
     Every input is checked first and every problem reported with its place (file,
@@ -384,6 +393,7 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
       risk-cli import returns/ -o imported/ --dry-run
       risk-cli import team-a.xlsx team-b.xlsx -q questionnaire.yaml -o imported/
       risk-cli import returns/ -o imported/ --force --format json
+      risk-cli import returns/ -o drafts/ --allow-incomplete   # blanks scored cautiously, marked provisional
     """
     from pathlib import Path
 
@@ -391,7 +401,7 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
 
     console = Console()
     report = importing.run_command(list(files), Path(outdir), questionnaire, dry_run, force, console, appetite_path,
-                                    marking)
+                                    marking, allow_incomplete)
     finish(report, console, import_view.FORMATS, fmt)
 
 

@@ -214,22 +214,26 @@ def read_appetite(doc: safe_yaml.Document, data: dict, problems: list[Problem],
     return appetite, source
 
 
-def to_yaml(answers: Answers, qn: Questionnaire) -> str:
-    """The answers file text, in questionnaire order, profile first."""
+def to_yaml(answers: Answers, qn: Questionnaire, unanswered: tuple[str, ...] | list[str] = ()) -> str:
+    """The answers file text, in questionnaire order, profile first. `unanswered` (a provisional
+    import's questions with no answer) are written as `null`, with a header saying so, so a strict
+    check refuses the file until they are answered."""
     import yaml
 
     def entry(a: Answer) -> Any:
         return {"answer": a.value, "note": a.note} if a.note else a.value
 
-    order = [q.id for q in qn.questions if q.id in answers.values]
-    order += [qid for qid in answers.values if qid not in qn.by_id]  # kept, never dropped
+    blank = [qid for qid in unanswered if qid not in answers.values and qid in qn.by_id]
+    values = dict(answers.values) | {qid: Answer(None) for qid in blank}
+    order = [q.id for q in qn.questions if q.id in values]
+    order += [qid for qid in values if qid not in qn.by_id]  # kept, never dropped
     profile_ids = {q.id for q in qn.profile.questions}
     doc = {
         "questionnaire": {"id": answers.questionnaire_id, "version": answers.questionnaire_version,
                           "sha256": answers.questionnaire_sha256},
         "assessed_on": answers.assessed_on,
-        "profile": {qid: entry(answers.values[qid]) for qid in order if qid in profile_ids},
-        "answers": {qid: entry(answers.values[qid]) for qid in order if qid not in profile_ids},
+        "profile": {qid: entry(values[qid]) for qid in order if qid in profile_ids},
+        "answers": {qid: entry(values[qid]) for qid in order if qid not in profile_ids},
     }
     if answers.appetite:
         doc["appetite"] = dict(answers.appetite)
@@ -239,7 +243,20 @@ def to_yaml(answers: Answers, qn: Questionnaire) -> str:
 
     header = f"# risk-cli {__version__} answers file for {qn.title} ({qn.id} {qn.version}).\n"
     header += "# Answers are choice ids; see `risk-cli template` or the questionnaire for the choices.\n"
+    missing = [qid for qid in unanswered if qid in qn.by_id and qn.by_id[qid].required]
+    if missing:
+        header += (f"# PROVISIONAL: {len(missing)} required question{'s are' if len(missing) != 1 else ' is'} not "
+                   "answered (null below), scored cautiously:\n")
+        header += "".join(f"#   {line}\n" for line in _wrap(", ".join(missing)))
+        header += ("# Answer them before a strict import or `assess --answers` accepts this file;\n"
+                   "# with --allow-incomplete it is scored as it is.\n")
     return header + yaml.dump(doc, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _wrap(text: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, 90, break_on_hyphens=False, break_long_words=False)
 
 
 _YAML_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, ordinary characters to a person

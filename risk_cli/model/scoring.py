@@ -154,6 +154,17 @@ class Register:
     notes: dict[str, str] = field(default_factory=dict)
     appetite_source: str = ""  # whose risk appetite was used: "" for the questionnaire's own
 
+    @property
+    def missing_required(self) -> tuple[str, ...]:
+        """The required questions that apply and have no answer (scored cautiously, as "Don't know")."""
+        return tuple(qid for qid in self.unanswered if self.questionnaire.by_id[qid].required)
+
+    @property
+    def provisional(self) -> bool:
+        """True when a required answer is missing (`import --allow-incomplete`): the register is a draft
+        to be finished, not a result; a strict check never lets such answers through."""
+        return bool(self.missing_required)
+
     def says(self, wording: Wording) -> str:
         """A text that depends on the answers (such as who approves), in its wording for them."""
         return says(wording, set(self.asked), self.values)

@@ -23,6 +23,8 @@ def summary(item: "Item") -> dict[str, Any]:
             "use_case": reg.profile("name"), "organisation": reg.profile("organisation"),
             "tier": reg.tier.level.level, "risks": len(reg.risks), "above_appetite": len(reg.breaches),
             "residual": reg.counts(),
+            "provisional": reg.provisional, "unanswered": list(reg.unanswered),
+            "missing_required": list(reg.missing_required),
         })
     return data
 
@@ -50,7 +52,9 @@ def _item_line(item: "Item", report: "Report") -> str:
     reg = item.register
     assert reg is not None and item.questionnaire is not None
     verb = "written" if item.written else "would write" if report.dry_run and not report.problems else "not written"
-    return (f"{item.path}: ok ({item.kind}, {item.questionnaire.label}): {len(reg.risks)} risks, "
+    n = len(reg.missing_required)
+    status = f"PROVISIONAL, {n} required question{'s' if n != 1 else ''} not answered" if reg.provisional else "ok"
+    return (f"{item.path}: {status} ({item.kind}, {item.questionnaire.label}): {len(reg.risks)} risks, "
             f"{reg.tier.level.label}, {len(reg.breaches)} above appetite; {verb}: "
             f"{', '.join(str(p) for p in item.outputs)}")
 

@@ -46,6 +46,8 @@ def to_dict(register: Register) -> dict[str, Any]:
         "barriers": [{"id": b.barrier.id, "reported": b.reported, "nao_share": b.barrier.nao_share}
                      for b in register.barriers],
         "unanswered": list(register.unanswered),
+        "provisional": register.provisional,  # a required answer is missing (--allow-incomplete)
+        "missing_required": list(register.missing_required),
         "dropped": list(register.dropped),
     }
 
@@ -56,7 +58,8 @@ def summary_text(register: Register, top: int = 10) -> str:
 
     qn = register.questionnaire
     tier = register.tier.level
-    lines = [one_line(f"{register.profile('name')} ({register.profile('organisation')})"),
+    lines = [provisional_line(register)] if register.provisional else []
+    lines += [one_line(f"{register.profile('name')} ({register.profile('organisation')})"),
              f"Assurance tier: {tier.label} - approved by {register.tier.approver}; review every {tier.review_months} months"]
     lines += [f"  because: {reason}" for reason in register.tier.reasons]
     lines += [f"  to move down: {e.would_move_down}" for e in register.tier.explained if e.would_move_down]
@@ -77,6 +80,12 @@ def summary_text(register: Register, top: int = 10) -> str:
     if register.unanswered:
         lines += ["", f"Not answered (scored cautiously): {', '.join(register.unanswered)}"]
     return "\n".join(lines)
+
+
+def provisional_line(register: Register) -> str:
+    n = len(register.missing_required)
+    return (f"PROVISIONAL: {n} required question{'s' if n != 1 else ''} not answered, scored cautiously "
+            "(answer them for a final register)")
 
 
 def _short(text: str, width: int) -> str:

@@ -181,8 +181,11 @@ class Checked:
         return not self.errors
 
 
-def read_checked(path: Path | str, versions: "Versions", appetite: Optional[Appetite] = None) -> Checked:
+def read_checked(path: Path | str, versions: "Versions", appetite: Optional[Appetite] = None,
+                 complete: bool = True) -> Checked:
     """Read one input and check it; every problem is collected in the result, never raised.
+    `complete` (the default) makes a missing required answer a problem; without it (`--allow-incomplete`)
+    the question is left unanswered and scored cautiously, and every other problem still counts.
 
     A template with bad cells is also checked for what else is wrong (missing answers...), so
     a team sees every problem at once. Only a -q that cannot be loaded is raised: it is the
@@ -194,13 +197,14 @@ def read_checked(path: Path | str, versions: "Versions", appetite: Optional[Appe
     except TemplateProblems as exc:
         from risk_cli.readers import template as template_import
 
-        exc = template_import.with_checks(exc, lambda raw: versions.for_input(raw, "template"), str(p))
+        exc = template_import.with_checks(exc, lambda raw: versions.for_input(raw, "template"), str(p),
+                                          complete=complete)
         return Checked(p, "template", errors=list(exc.problems))
     except InputProblems as exc:
         return Checked(p, "answers" if p.suffix.lower() in YAML_SUFFIXES else "", errors=list(exc.problems))
     except RiskCliError as exc:
         return Checked(p, errors=[Problem(str(p), line) for line in exc.lines()])
-    return check_loaded(loaded, versions, appetite)
+    return check_loaded(loaded, versions, appetite, complete)
 
 
 def check_answers(qn: Questionnaire, raw: Answers, file: str,
@@ -222,7 +226,8 @@ def checked(qn: Questionnaire, raw: Answers, file: str, complete: bool = True) -
     return clean, warnings
 
 
-def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appetite] = None) -> Checked:
+def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appetite] = None,
+                 complete: bool = True) -> Checked:
     """Check answers already read against their questionnaire (see catalogue.versions): a
     template's problems at their cells, with its warnings (a blank Date completed...). A run's
     `appetite` (--appetite) replaces the one the answers give."""
@@ -242,7 +247,7 @@ def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appeti
         out.errors.extend(Problem(file, line, where="questionnaire") for line in exc.lines())
         return out
     out.questionnaire = qn
-    clean, errors, warnings = check_answers(qn, raw, file)
+    clean, errors, warnings = check_answers(qn, raw, file, complete=complete)
     if appetite is not None and not errors:
         clean, errors = appetite.apply(qn, clean)
     out.errors.extend(errors)

@@ -564,7 +564,7 @@ def check(raw: TemplateAnswers, qn: Questionnaire, file: str, skip: frozenset[st
 
 
 def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Questionnaire],
-                file: str) -> TemplateProblems:
+                file: str, complete: bool = True) -> TemplateProblems:
     """The cell problems `read()` found plus what `check()` finds in the answers read cleanly
     (missing answers above all), so a team fixing a template sees every problem at once.
     `resolve` picks the questionnaire, as the command would; if it cannot, the cell problems stand."""
@@ -574,7 +574,7 @@ def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Ques
         qn = resolve(exc.answers)
     except RiskCliError:
         return exc
-    _, errors, _ = check(exc.answers, qn, file, skip=exc.bad)
+    _, errors, _ = check(exc.answers, qn, file, skip=exc.bad, complete=complete)
     seen = {str(p) for p in exc.problems}
     extra = [p for p in errors if str(p) not in seen]
     if not extra:

@@ -40,6 +40,7 @@ class Options:
     previous_path: Optional[str] = None
     appetite_path: Optional[str] = None  # the organisation's own risk appetite (readers.appetite)
     marking: str = "OFFICIAL"  # --marking: the protective marking printed on the register
+    allow_incomplete: bool = False  # --allow-incomplete: a missing required answer in FILE is scored cautiously
 
 
 @dataclass
@@ -93,7 +94,7 @@ def run(options: Options, console: Console) -> Result:
         source = o.answers_path or o.resume_path
         if not source:
             raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
-        outcome = from_file(o.questionnaire, source, appetite)
+        outcome = from_file(o.questionnaire, source, appetite, o.allow_incomplete)
     else:
         defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
         console.interview_on_stderr = where == "stderr"
@@ -126,12 +127,14 @@ def read_appetite(path: str) -> Appetite:
     return appetite.read(path)
 
 
-def from_file(name: Optional[str], path: str, appetite: Optional[Appetite] = None) -> Outcome:
+def from_file(name: Optional[str], path: str, appetite: Optional[Appetite] = None,
+              allow_incomplete: bool = False) -> Outcome:
     """Non-interactive: answers (file, register or template) in, scored register out; read and
-    checked exactly as batch and import do (see readers.inputs.read_checked)."""
+    checked exactly as batch and import do (see readers.inputs.read_checked). `allow_incomplete`:
+    a missing required answer is scored cautiously and the register is provisional."""
     from risk_cli.readers import inputs
 
-    result = inputs.read_checked(path, Versions(name), appetite)
+    result = inputs.read_checked(path, Versions(name), appetite, complete=not allow_incomplete)
     if result.errors:
         raise InputProblems(result.errors)
     assert result.questionnaire is not None and result.answers is not None

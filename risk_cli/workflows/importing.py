@@ -11,6 +11,12 @@ whole import before anything is written (exit 2). Each input's answers file and 
 written together or not at all (fileio.atomic_write_all): a write that fails midway (a full
 disk) stops the import, and Ctrl-C ends it, each saying how many inputs were written, whole.
 Scores always come from the engine.
+
+With --allow-incomplete, a required answer left blank is not a problem: it is scored cautiously,
+as "Don't know" (or, for a question without that choice, at its most cautious reading), the
+register is marked PROVISIONAL and lists it, and the answers file records it as `null`, so a
+strict import of that file refuses it until it is answered. Every other problem still refuses
+the input.
 """
 
 from __future__ import annotations
@@ -78,12 +84,15 @@ class Report:
         return []
 
 
-def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None) -> Item:
-    """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
+def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None,
+              allow_incomplete: bool = False) -> Item:
+    """Read, validate and score one input (as assess and batch do); problems are collected, never raised.
+    `allow_incomplete`: a missing required answer is no problem; it is left unanswered, scored cautiously
+    (as the interview scores a question left unanswered), and the register is provisional."""
     from risk_cli.readers import inputs
     from risk_cli.model import scoring
 
-    checked = inputs.read_checked(path, versions, appetite)
+    checked = inputs.read_checked(path, versions, appetite, complete=not allow_incomplete)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
     if checked.raw is not None:
         item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
@@ -126,7 +135,8 @@ def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
 
 
 def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dry_run: bool = False,
-        force: bool = False, appetite: Optional[Appetite] = None, marking: str = "OFFICIAL") -> Report:
+        force: bool = False, appetite: Optional[Appetite] = None, marking: str = "OFFICIAL",
+        allow_incomplete: bool = False) -> Report:
     """Check every input, then (unless a dry run, or the run itself has problems) write the good ones."""
     from risk_cli.catalogue.versions import Versions
     from risk_cli.readers import inputs
@@ -136,7 +146,7 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
         versions.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
-    items += [check_one(p, versions, appetite) for p in paths]
+    items += [check_one(p, versions, appetite, allow_incomplete) for p in paths]
     if dry_run or (out_dir.exists() and not out_dir.is_dir()) or not any(i.ok for i in items):
         return Report(items, plan(items, out_dir, force), dry_run, written=False, out_dir=out_dir)
     from risk_cli.fileio import folder_lock
@@ -170,7 +180,8 @@ def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
     try:
         for item in good:
             answers_path, register_path = item.outputs
-            text = answers_mod.to_yaml(item.answers, item.questionnaire)  # type: ignore[arg-type]
+            unanswered = item.register.unanswered if item.register is not None and item.register.provisional else ()
+            text = answers_mod.to_yaml(item.answers, item.questionnaire, unanswered=unanswered)  # type: ignore[arg-type]
             workbook = register_xlsx.build(item.register, marking=marking)  # type: ignore[arg-type]
             try:
                 atomic_write_all([
@@ -204,7 +215,8 @@ def _stamp(path: Path) -> Optional[tuple[int, int, int]]:
 
 
 def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], dry_run: bool, force: bool,
-                console: "Console", appetite_path: Optional[str] = None, marking: str = "OFFICIAL") -> Report:
+                console: "Console", appetite_path: Optional[str] = None, marking: str = "OFFICIAL",
+                allow_incomplete: bool = False) -> Report:
     """`risk-cli import`: the run, with every problem and warning reported as a line on stderr."""
     from risk_cli.readers import appetite as appetite_reader
 
@@ -212,7 +224,8 @@ def run_command(files: list[str], out_dir: Path, questionnaire: Optional[str], d
 
     appetite = appetite_reader.read(appetite_path) if appetite_path else None
     try:
-        report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking)
+        report = run(files, out_dir, questionnaire, dry_run=dry_run, force=force, appetite=appetite, marking=marking,
+                     allow_incomplete=allow_incomplete)
     except KeyboardInterrupt as exc:  # while checking the inputs (write() reports its own)
         raise Interrupted("interrupted while checking the inputs; nothing written", exit_code=interrupt_code(exc)) from None
     for item in report.items:

@@ -66,9 +66,46 @@ def build(register: Register, carry: Optional["Carry"] = None, marking: str = DE
         tidy = ws.title in (REGISTER, ACTIONS, RESPONSES)  # a table: its header row repeats on every page
         print_setup(ws, name, marking, title_rows="1:1" if tidy else None, dated=dated,
                     print_area=f"A1:{get_column_letter(ws.max_column)}{ws.max_row}")
+    provisional_notice(wb, register, name, marking, dated)
     properties(wb, f"AI use case risk register: {name}",
                f"Orange Book risk register, {register.questionnaire.label}, assessed {register.assessed_on}")
     return wb
+
+
+NOT_ANSWERED = "Not answered"
+
+
+def provisional_notice(wb: Workbook, register: Register, name: str, marking: str, dated: str) -> None:
+    """A provisional register (`import --allow-incomplete`: required answers missing) says so in the
+    titles of its Summary and About sheets, and lists every question not answered on a sheet of its
+    own, second, so nobody takes it for a finished assessment. A complete register is left as it is."""
+    from openpyxl.styles import Font
+
+    if not register.provisional:
+        return
+    n = len(register.missing_required)
+    flag = f"PROVISIONAL: {n} question{'s' if n != 1 else ''} not answered"
+    warn = Font(bold=True, size=12, color="C00000")
+    line = (f"{n} required question{'s are' if n != 1 else ' is'} not answered; each is scored cautiously, as "
+            f"\"Don't know\" would be (see the {NOT_ANSWERED} sheet). Answer them and import again for a final register.")
+    for sheet in (SUMMARY, ABOUT):
+        ws = wb[sheet]
+        ws.cell(row=1, column=1).value = f"{flag}. {ws.cell(row=1, column=1).value}"
+        put(ws, 2, 1, line, font=warn)
+    ws = wb.create_sheet(NOT_ANSWERED, index=1)
+    ws.sheet_properties.tabColor = "C00000"
+    qn = register.questionnaire
+    columns = [("Question ID", 24), ("Section", 24), ("Question", 90), ("Required", 10)]
+    widths(ws, [w for _, w in columns])
+    header_row(ws, 1, [c for c, _ in columns])
+    for r, qid in enumerate(register.unanswered, start=2):
+        q = qn.by_id[qid]
+        for c, value in enumerate((qid, qn.section_of[qid].title, q.text, "Yes" if q.required else "No"), start=1):
+            put(ws, r, c, value, border=True, align=WRAP)
+    ws.freeze_panes = "A2"
+    fit_rows(ws, [w for _, w in columns], 2, len(register.unanswered) + 1)
+    print_setup(ws, name, marking, title_rows="1:1", dated=dated,
+                print_area=f"A1:D{len(register.unanswered) + 1}")
 
 
 def generated_at() -> str:

@@ -388,7 +388,8 @@ def instructions_sheet(ws: Any, qn: Questionnaire, marking: str = DEFAULT_MARKIN
             "\"Don't know\" is an honest answer and better than a guess. It is scored cautiously: the tool assumes the "
             "less safe answer, so a risk may be raised or scored higher than it would be with a definite answer, and "
             "the register gets an action to find out the answer. A required question left blank is treated the same "
-            "way when scored, but the import reports it so that it can be filled in.",
+            "way when scored, but the import reports it so that it can be filled in (an import with --allow-incomplete "
+            "scores it anyway and marks the register PROVISIONAL, listing every question not answered).",
         ]),
         ("What you cannot change", [
             "Question ids, question text and every grey cell are protected so that each answer can be matched to its "
