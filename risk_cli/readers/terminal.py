@@ -115,10 +115,16 @@ def review(qn: Questionnaire, answers: Answers, save: Callable[[Answers], None],
             return review(qn, answers, save, echo)
     from risk_cli.model import review as plan
 
+    echo("")
+    echo(wrap("Review: choose a section to see its answers and change any, then write the register "
+              "(or save and quit, and write it later)."))
     while True:
         picked = _review_menu(plan.sections(qn, answers))
         if picked in (_WRITE, _QUIT):
             return picked == _WRITE
+        echo("")
+        echo(wrap(f"{_section_title(qn, picked)}. {plan.DONT_KNOW_MARK} marks don't know, "
+                  f"{plan.NOTE_MARK} an answer with a note.", subsequent="  "))
         while True:
             qid = _section_menu(qn, plan.questions(qn, answers, picked))
             if qid is None:
@@ -135,9 +141,11 @@ def review(qn: Questionnaire, answers: Answers, save: Callable[[Answers], None],
             _ask_new(qn, answers, save, echo, plan.still_to_ask)
 
 
-def _section_title(qn: Questionnaire, q: Question) -> str:
+def _section_title(qn: Questionnaire, where: Any) -> str:
+    """"Section N of M: title", for a question or a section id, numbered as the progress line does."""
+    section_id = where.section if isinstance(where, Question) else where
     ids = [s.id for s in qn.sections]
-    return f"Section {ids.index(q.section) + 1} of {len(ids)}: {qn.section_of[q.id].title}"
+    return f"Section {ids.index(section_id) + 1} of {len(ids)}: {qn.sections[ids.index(section_id)].title}"
 
 
 def _ask_new(qn: Questionnaire, answers: Answers, save: Callable[[Answers], None], echo: Echo,
@@ -165,7 +173,7 @@ def _review_menu(sections: list[Any]) -> str:
     choices: list[Any] = [questionary.Choice(WRITE_LABEL, _WRITE), questionary.Separator()]
     choices += [questionary.Choice(_label(s.label(), 3), s.id) for s in sections]
     choices += [questionary.Separator(), questionary.Choice(QUIT_LABEL, _QUIT)]
-    message = _message("Review your answers: choose a section to change an answer, or write the register")
+    message = _message("Review your answers")
     return str(questionary.select(message, choices=choices, default=_WRITE).unsafe_ask())
 
 
@@ -173,12 +181,10 @@ def _section_menu(qn: Questionnaire, lines: list[Any]) -> Optional[str]:
     """A section's questions, one line each with the current answer; None goes back to the sections."""
     import questionary
 
-    from risk_cli.model.review import DONT_KNOW_MARK, NOTE_MARK
-
     room = width() - 3  # questionary's pointer
     choices: list[Any] = [questionary.Choice(line.label(room), line.id) for line in lines]
     choices += [questionary.Separator(), questionary.Choice(SECTIONS_LABEL, _BACK)]
-    message = _message(f"Choose a question to change ({DONT_KNOW_MARK} don't know, {NOTE_MARK} has a note)")
+    message = _message("Which answer to change?")
     picked = questionary.select(message, choices=choices).unsafe_ask()
     return None if picked == _BACK else str(picked)
 
