@@ -33,7 +33,7 @@ Exit codes:
   2   bad input or usage; nothing was written
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
-  130 interrupted (Ctrl-C)
+  130 interrupted (Ctrl-C, or assess: "Save and quit" at the review); answers kept
   141 stdout was closed early (| head): stopped quietly, as other tools do"""
 
 
