@@ -33,7 +33,7 @@ Exit codes:
   2   bad input or usage; nothing was written
   3   batch, import and portfolio: some inputs were bad and skipped
   70  internal error (a bug: please report it)
-  130 interrupted (Ctrl-C)
+  130 interrupted (Ctrl-C, or assess: "Save and quit" at the review); answers kept
   141 stdout was closed early (| head): stopped quietly, as other tools do
   143 stopped by SIGTERM (kill, timeout): cleaned up as for Ctrl-C"""
 
@@ -179,6 +179,9 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
 @click.option("--resume", "resume_path", metavar="FILE", help="Continue an interrupted assessment saved in FILE.")
 @click.option("--save", "save_path", metavar="FILE",
               help="Where to save answers after every question (default: risk-answers.yaml, or the --resume file).")
+@click.option("--review", is_flag=True,
+              help="With --resume: when every question in FILE is answered, open on the review of the "
+                   "answers (change any, then write the register) instead of writing it straight away.")
 @click.option("--no-input", is_flag=True, help="Never prompt; score the answers file as it is.")
 @click.option("-o", "--output", metavar="FILE.xlsx", help="Write the Excel risk register here.")
 @force_option("Replace an existing output file.")
@@ -194,14 +197,16 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
               help="With --answers and --no-input: score a file with required answers missing, each read "
                    "cautiously (as \"Don't know\"); the register is marked PROVISIONAL and lists them.")
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
-           save_path: Optional[str], no_input: bool, output: Optional[str], force: bool, fmt: str,
+           save_path: Optional[str], review: bool, no_input: bool, output: Optional[str], force: bool, fmt: str,
            fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str,
            allow_incomplete: bool) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
-    Ctrl-C loses nothing, and --resume continues. When stdout is redirected (> out.json)
-    the questions are shown on stderr, so the file holds only the result. With --answers
+    Ctrl-C loses nothing, and --resume continues. After the last question a review lists the
+    answers by section: change any (a question it brings in is asked), then write the register,
+    or save and quit. When stdout is redirected (> out.json) the questions are shown on
+    stderr, so the file holds only the result. With --answers
     and --no-input (or when there is no terminal) it checks every answer, reports all
     problems at once, then scores and writes.
 
@@ -209,6 +214,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     Examples:
       risk-cli assess
       risk-cli assess --resume risk-answers.yaml
+      risk-cli assess --resume risk-answers.yaml --review
       risk-cli assess --answers last-year.yaml           # re-assess, old answers as defaults
       risk-cli assess --answers answers.yaml --no-input -o register.xlsx
       risk-cli assess --answers answers.yaml --no-input --format json --fail-on extreme
@@ -218,7 +224,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path, appetite_path, marking, allow_incomplete)
+                                  fail_on, previous_path, appetite_path, marking, allow_incomplete, review)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 

@@ -124,6 +124,7 @@ def test_kill_mid_questionnaire_loses_nothing_and_resume_finishes(tmp_path):
         term.answer("Anything else?", "\r")
         term.answer("Have the skills?", "\x1b[B\r")  # No
         term.answer("Go-live date?", "\r")
+        term.answer("Review your answers", "\r")  # the review: Enter writes the register
         assert term.wait() == 0, term.seen[-2000:]
     finally:
         term.close()

@@ -33,6 +33,7 @@ from tests.test_prompting import DOWN, ENTER, SPACE, drive
 from tests.test_roundtrip import by_id, edit, summary
 
 UP = "\x1b[A"
+WRITE = ENTER  # at the review after the last question: "Write the register", the default
 NOTE = "Signed off by the DPO in May"
 # What a person typed into the old register, by sheet, id and column.
 RISK_EDITS = {
@@ -96,7 +97,7 @@ def sheet(path: Path, name: str) -> dict[str, dict]:
 def test_enter_keeps_every_previous_answer_and_carries_the_edits(workdir, run):
     doc = old_answers()
     old = old_register(workdir, run, doc)
-    result = assess_in_terminal(run, ENTER * 12, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
+    result = assess_in_terminal(run, ENTER * 12 + WRITE, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
     assert "Section 1 of 3: Profile · question 1, about 11 to go" in result.stdout  # the real prompts ran
     assert f"  Note: {NOTE}" in result.stdout  # the previous note is shown with its question
@@ -130,7 +131,7 @@ def test_enter_keeps_every_previous_answer_and_carries_the_edits(workdir, run):
 def test_one_changed_answer_changes_one_risk(workdir, run):
     old = old_register(workdir, run, old_answers())
     # Profile and personal data kept; DPIA: yes -> no (Down); the rest kept.
-    keys = ENTER * 6 + DOWN + ENTER + ENTER * 5
+    keys = ENTER * 6 + DOWN + ENTER + ENTER * 5 + WRITE
     result = assess_in_terminal(run, keys, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
     assert answers_mod.load(workdir / "saved.yaml").plain() == plain(old_answers(data__dpia="no"))
@@ -153,7 +154,7 @@ def test_one_changed_answer_changes_one_risk(workdir, run):
 def test_no_longer_raised_risk_keeps_its_row_and_edits(workdir, run):
     old = old_register(workdir, run, old_answers())
     # Personal data: yes -> no (Down); DPIA and kinds are no longer asked.
-    keys = ENTER * 5 + DOWN + ENTER + ENTER * 4
+    keys = ENTER * 5 + DOWN + ENTER + ENTER * 4 + WRITE
     result = assess_in_terminal(run, keys, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
     saved = answers_mod.load(workdir / "saved.yaml").plain()
@@ -170,7 +171,7 @@ def test_no_longer_raised_risk_keeps_its_row_and_edits(workdir, run):
 def test_risk_raised_for_the_first_time_is_new(workdir, run):
     old = old_register(workdir, run, old_answers(data__personal="no", data__dpia=None, data__kinds=None))
     # Personal data: no -> yes (Up); DPIA and kinds had no previous answer: yes, and tick health.
-    keys = ENTER * 5 + UP + ENTER + ENTER + SPACE + ENTER + ENTER * 4
+    keys = ENTER * 5 + UP + ENTER + ENTER + SPACE + ENTER + ENTER * 4 + WRITE
     result = assess_in_terminal(run, keys, "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml")
     assert result.exit_code == 0, result.output
     saved = answers_mod.load(workdir / "saved.yaml").plain()
@@ -191,7 +192,7 @@ def test_newer_questionnaire_version_offers_the_answers_that_still_fit(workdir, 
     newer = workdir / "mini-0.2.0.yaml"
     text = MINI.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0")
     newer.write_text(text.replace("{id: alpha, label: Alpha}", "{id: beta, label: Beta}"), encoding="utf-8")
-    result = drive(ENTER * 12, lambda: run("assess", "-q", newer, "--previous", old, "-o", "new.xlsx",
+    result = drive(ENTER * 12 + WRITE, lambda: run("assess", "-q", newer, "--previous", old, "-o", "new.xlsx",
                                            "--save", "saved.yaml"))
     assert result.exit_code == 0, result.output
     assert (f"{old} was answered for mini 0.1.0; its answers are the defaults where they still fit mini 0.2.0 "
@@ -285,7 +286,7 @@ def test_without_q_the_interview_uses_the_newest_bundled_version(workdir, run, m
     monkeypatch.setattr(bundled, "bundled_dir", lambda: shelf)
     monkeypatch.setattr(cache, "_MEMORY", {})
     old = old_register(workdir, run, old_answers())
-    result = drive(ENTER * 12, lambda: run("assess", "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml"))
+    result = drive(ENTER * 12 + WRITE, lambda: run("assess", "--previous", old, "-o", "new.xlsx", "--save", "saved.yaml"))
     assert result.exit_code == 0, result.output
     assert "its answers are the defaults where they still fit mini 0.2.0 (no longer fit: profile.phase)" in result.stdout
     assert answers_mod.load(workdir / "saved.yaml").questionnaire_version == "0.2.0"

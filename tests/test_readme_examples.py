@@ -202,6 +202,7 @@ def run_in_terminal(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(assessment, "interview_terminal", lambda: "stdout")
     monkeypatch.setattr(terminal, "ask", as_typed)
+    monkeypatch.setattr(terminal, "review", lambda *args, **kwargs: True)  # and writes the register at the review
     result = CliRunner().invoke(cli, argv)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output

@@ -76,6 +76,8 @@ def test_redirected_stdout_gets_the_result_and_the_terminal_gets_the_prompts(tmp
     term = Terminal(["assess", "-q", str(MINI), "--resume", "saved.yaml", "--format", "json"], tmp_path, out)
     term.wait_for("Go-live date?")
     term.send("2027-01-31\r")
+    term.wait_for("Write the register")  # the review, on the terminal too: Enter writes
+    term.send("\r")
     code = term.finish()
     assert code == 0, term.seen.decode(errors="replace")
     shown = term.seen.decode(errors="replace")

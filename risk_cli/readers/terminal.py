@@ -18,12 +18,17 @@ BACK_LABEL = "↩ Back to the previous question"
 NOTE_LABEL = "✎ Add a note to this answer"
 CHANGE_NOTE_LABEL = "✎ Change the note"  # once the answer has a note
 SKIP_LABEL = "○ Leave unanswered"
+WRITE_LABEL = "✔ Write the register"  # the review's first entry, and its default
+QUIT_LABEL = "✕ Save and quit (no register)"
+SECTIONS_LABEL = "↩ Back to the sections"
+UNCHANGED_LABEL = "↩ Back to the review, unchanged"
 GO_BACK = "<"  # typed alone in a text, number or date question
 MAX_WIDTH = 78  # the longest line, even on a wide terminal: easier to read
 MIN_WIDTH = 20
 
 # Values of the extra list entries; choice ids are lower case words, so these never clash.
 _BACK, _NOTE, _SKIP = "<back>", "<note>", "<skip>"
+_WRITE, _QUIT = "<write>", "<quit>"
 
 Echo = Callable[[str], None]
 
@@ -92,6 +97,96 @@ def confirm(message: str, default: bool = False) -> bool:
     import questionary
 
     return bool(questionary.confirm(message, default=default).unsafe_ask())
+
+
+# -- the review, before the register is written -------------------------------------------
+
+def review(qn: Questionnaire, answers: Answers, save: Callable[[Answers], None], echo: Echo = print,
+           on_stderr: bool = False) -> bool:
+    """The answers by section, any question to change, then the write: True to write the register,
+    False to save and quit without one.
+
+    What is listed, and which questions a change switches on, come from `model.review`; this only
+    prompts. A changed answer is saved at once, then the questions it made apply are asked (saving
+    after each) before the review comes back. `answers` is changed in place, as in `ask`.
+    """
+    if on_stderr:
+        with _prompts_on_stderr():
+            return review(qn, answers, save, echo)
+    from risk_cli.model import review as plan
+
+    echo("")
+    echo(wrap("Review: choose a section to see its answers and change any, then write the register "
+              "(or save and quit, and write it later)."))
+    while True:
+        picked = _review_menu(plan.sections(qn, answers))
+        if picked in (_WRITE, _QUIT):
+            return picked == _WRITE
+        echo("")
+        echo(wrap(f"{_section_title(qn, picked)}. {plan.DONT_KNOW_MARK} marks don't know, "
+                  f"{plan.NOTE_MARK} an answer with a note.", subsequent="  "))
+        while True:
+            qid = _section_menu(qn, plan.questions(qn, answers, picked))
+            if qid is None:
+                break
+            q, before = qn.by_id[qid], answers.values.get(qid)
+            echo("")
+            echo(wrap(f"Changing: {_section_title(qn, q)}", subsequent="  "))
+            _details(qn, q, before, echo)
+            result = _ask_question(q, before, first=False, echo=echo, back=UNCHANGED_LABEL)
+            if result is None or result == before:
+                continue
+            answers.values[qid] = result
+            save(answers)
+            _ask_new(qn, answers, save, echo, plan.still_to_ask)
+
+
+def _section_title(qn: Questionnaire, where: Any) -> str:
+    """"Section N of M: title", for a question or a section id, numbered as the progress line does."""
+    section_id = where.section if isinstance(where, Question) else where
+    ids = [s.id for s in qn.sections]
+    return f"Section {ids.index(section_id) + 1} of {len(ids)}: {qn.sections[ids.index(section_id)].title}"
+
+
+def _ask_new(qn: Questionnaire, answers: Answers, save: Callable[[Answers], None], echo: Echo,
+             still_to_ask: Callable[[Questionnaire, Answers], list[Question]]) -> None:
+    """Ask, in order, each question a changed answer made apply, until none is left."""
+    pending = still_to_ask(qn, answers)
+    if pending:
+        echo("")
+        echo(wrap(f"That answer brings in {len(pending)} more question(s)." if len(pending) > 1
+                  else "That answer brings in one more question."))
+    while pending:
+        q = pending[0]
+        echo("")
+        echo(wrap(f"New question: {_section_title(qn, q)}", subsequent="  "))
+        _details(qn, q, None, echo)
+        answers.values[q.id] = _ask_question(q, None, first=True, echo=echo) or Answer(None)
+        save(answers)
+        pending = still_to_ask(qn, answers)
+
+
+def _review_menu(sections: list[Any]) -> str:
+    """The review's first list: write (the default), the sections with their counts, save and quit."""
+    import questionary
+
+    choices: list[Any] = [questionary.Choice(WRITE_LABEL, _WRITE), questionary.Separator()]
+    choices += [questionary.Choice(_label(s.label(), 3), s.id) for s in sections]
+    choices += [questionary.Separator(), questionary.Choice(QUIT_LABEL, _QUIT)]
+    message = _message("Review your answers")
+    return str(questionary.select(message, choices=choices, default=_WRITE).unsafe_ask())
+
+
+def _section_menu(qn: Questionnaire, lines: list[Any]) -> Optional[str]:
+    """A section's questions, one line each with the current answer; None goes back to the sections."""
+    import questionary
+
+    room = width() - 3  # questionary's pointer
+    choices: list[Any] = [questionary.Choice(line.label(room), line.id) for line in lines]
+    choices += [questionary.Separator(), questionary.Choice(SECTIONS_LABEL, _BACK)]
+    message = _message("Which answer to change?")
+    picked = questionary.select(message, choices=choices).unsafe_ask()
+    return None if picked == _BACK else str(picked)
 
 
 # -- walking the questionnaire ------------------------------------------------------------
@@ -169,6 +264,11 @@ def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional
     echo(wrap(progress(qn, asked, pos), subsequent="  "))
     if section.description and (pos == 0 or asked[pos - 1].section != q.section):
         echo(wrap(section.description))
+    _details(qn, q, before, echo)
+
+
+def _details(qn: Questionnaire, q: Question, before: Optional[Answer], echo: Echo) -> None:
+    """Why the question is asked, where it comes from, and the note kept with its answer."""
     if q.help:
         echo(wrap(q.help, "  "))
     titles = [qn.sources[s].title if s in qn.sources else s for s in q.sources]
@@ -178,15 +278,17 @@ def _header(qn: Questionnaire, asked: list[Question], pos: int, before: Optional
         echo(wrap(f"Note: {before.note}", "  "))
 
 
-def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo = print) -> Optional[Answer]:
-    """Ask one question until it is answered; None means the user wants to go back."""
+def _ask_question(q: Question, before: Optional[Answer], first: bool, echo: Echo = print,
+                  back: str = BACK_LABEL) -> Optional[Answer]:
+    """Ask one question until it is answered; None means the user wants to go back (`back` is the
+    menu entry that says where to)."""
     note = before.note if before else ""
     value = _usable(q, before.value) if before else None
     while True:
         if q.type in ("choice", "yesno"):
-            action, picked = _select(q, value, first, has_value=before is not None, has_note=bool(note))
+            action, picked = _select(q, value, first, has_value=before is not None, has_note=bool(note), back=back)
         elif q.type == "multi":
-            action, picked = _checkbox(q, value, first, has_note=bool(note))
+            action, picked = _checkbox(q, value, first, has_note=bool(note), back=back)
         else:
             action, picked = _text(q, value, first)
         if action == "back":
@@ -218,7 +320,7 @@ def _label(text: str, lead: int) -> str:
 
 # -- one helper per widget ----------------------------------------------------------------
 
-def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False) -> list[Any]:
+def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False, back: str = BACK_LABEL) -> list[Any]:
     """The entries after a list's real choices: skip, note (add, or change once there is one) and back."""
     import questionary
 
@@ -227,16 +329,17 @@ def _extras(q: Question, first: bool, has_skip: bool, has_note: bool = False) ->
         extras.append(questionary.Choice(SKIP_LABEL, _SKIP))
     extras.append(questionary.Choice(CHANGE_NOTE_LABEL if has_note else NOTE_LABEL, _NOTE))
     if not first:
-        extras.append(questionary.Choice(BACK_LABEL, _BACK))
+        extras.append(questionary.Choice(back, _BACK))
     return extras
 
 
-def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: bool = False) -> tuple[str, Any]:
+def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: bool = False,
+            back: str = BACK_LABEL) -> tuple[str, Any]:
     """`choice` and `yesno`: one choice id, with skip (if optional), note and back entries."""
     import questionary
 
     choices = [questionary.Choice(_label(c.label, 3), c.id, description=c.help or None) for c in q.choices]
-    choices += _extras(q, first, has_skip=not q.required, has_note=has_note)
+    choices += _extras(q, first, has_skip=not q.required, has_note=has_note, back=back)
     default = value if value in q.choice_ids else (_SKIP if has_value and not q.required else None)
     picked = questionary.select(_message(q.text), choices=choices, default=default).unsafe_ask()
     if picked == _BACK:
@@ -246,14 +349,14 @@ def _select(q: Question, value: Any, first: bool, has_value: bool, has_note: boo
     return "answer", None if picked == _SKIP else picked
 
 
-def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False) -> tuple[str, Any]:
+def _checkbox(q: Question, value: Any, first: bool, has_note: bool = False, back: str = BACK_LABEL) -> tuple[str, Any]:
     """`multi`: a list of choice ids; an exclusive choice (such as don't know) stands alone."""
     import questionary
 
     ticked = set(value or ())
     choices = [questionary.Choice(_label(c.label, 5), c.id, checked=c.id in ticked, description=c.help or None)
                for c in q.choices]
-    choices += _extras(q, first, has_skip=False, has_note=has_note)
+    choices += _extras(q, first, has_skip=False, has_note=has_note, back=back)
 
     def validate(ids: list[str]) -> bool | str:
         if _BACK in ids or _NOTE in ids:

@@ -41,6 +41,7 @@ class Options:
     appetite_path: Optional[str] = None  # the organisation's own risk appetite (readers.appetite)
     marking: str = "OFFICIAL"  # --marking: the protective marking printed on the register
     allow_incomplete: bool = False  # --allow-incomplete: a missing required answer in FILE is scored cautiously
+    review: bool = False  # --review: with --resume, open on the review when every question is answered
 
 
 @dataclass
@@ -87,6 +88,10 @@ def run(options: Options, console: Console) -> Result:
         check_writable(out_path, o.force)
     if o.answers_path and o.resume_path:
         raise RiskCliError("give either --answers or --resume, not both")
+    if o.review and not o.resume_path:
+        raise RiskCliError("--review reviews a saved answers file: give --resume FILE with it")
+    if o.review and o.no_input:
+        raise RiskCliError("--review asks in the terminal: it cannot be used with --no-input")
     previous = register_reader.read(o.previous_path) if o.previous_path else None
     appetite = read_appetite(o.appetite_path) if o.appetite_path else None
     where = None if o.no_input else interview_terminal()
@@ -99,7 +104,8 @@ def run(options: Options, console: Console) -> Result:
         defaults_path = o.answers_path or (o.previous_path if not o.resume_path else None)
         console.interview_on_stderr = where == "stderr"
         outcome = interactive(o.questionnaire, defaults_path, o.resume_path, o.save_path, console.echo, previous,
-                              o.fail_on, appetite, on_stderr=console.interview_on_stderr, force=o.force)
+                              o.fail_on, appetite, on_stderr=console.interview_on_stderr, force=o.force,
+                              review=o.review)
         if out_path is None:
             out_path = default_register_path(outcome.register)
     if previous is not None:
@@ -152,13 +158,15 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
                 save_path: Optional[str], echo: Callable[[str], None],
                 previous: Optional["Previous"] = None, fail_on: Optional[str] = None,
                 appetite: Optional[Appetite] = None, on_stderr: bool = False,
-                force: bool = False) -> Outcome:
+                force: bool = False, review: bool = False) -> Outcome:
     """Ask in the terminal (the prompts on stderr when `on_stderr`: stdout is redirected), saving the answers after every one, then check and score them.
 
     Defaults come from `defaults_path` (last time's answers, or a register); `resume_path`
-    continues an interrupted run; `previous` (readers.register.Previous, for --previous) and
+    continues an interrupted run (with `review`, a complete one opens on the review); `previous`
+    (readers.register.Previous, for --previous) and
     `fail_on` are checked against the questionnaire before the first question. Ctrl-C ends in
-    `Interrupted`, which says where the answers are.
+    `Interrupted`, which says where the answers are; so does "Save and quit" at the review, which
+    follows the last question and ends in writing the register or not.
     """
     from risk_cli.fileio import free_name
     from risk_cli.readers import inputs
@@ -202,20 +210,39 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             raise InputProblems(problems)
     elif defaults is not None and defaults.appetite:  # last time's own appetite carries over
         start = dataclasses.replace(start, appetite=dict(defaults.appetite), appetite_source=defaults.appetite_source)
+    from risk_cli.model import review as review_plan
+
+    # The review follows the last question; a resumed file with nothing left to ask is written
+    # straight away, as before, unless --review asks to see it first.
+    nothing_to_ask = bool(resume_path) and review_plan.complete(qn, start)
+    straight_to_review = review and nothing_to_ask
     echo(prompting.wrap(f"{qn.title} ({qn.label}): {len(qn.questions)} questions in {len(qn.sections)} sections."))
-    echo(prompting.wrap(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
-                        f"continue later with: risk-cli assess --resume {target}") + "\n")
+    if straight_to_review:
+        echo(prompting.wrap(f"Every question in {target} is answered: review them, change any, then write the "
+                            f"register. Changes are saved to {target} at once; Ctrl-C stops.") + "\n")
+    else:
+        echo(prompting.wrap(f"Your answers are saved to {target} after every question. Ctrl-C stops; "
+                            f"continue later with: risk-cli assess --resume {target}") + "\n")
 
     def save(a: Answers) -> None:
         answers_mod.save(a, qn, target)
 
+    def stopped(exc: Optional[BaseException] = None) -> Interrupted:
+        """What Ctrl-C, SIGTERM and "Save and quit" at the review say: where the answers are and how
+        to go on (once every question is answered, back to the review)."""
+        again = f"--resume {target}" + (" --review" if review_plan.complete(qn, start) else "")
+        return Interrupted(f"Stopped. Your answers so far are saved in {target}; continue with: risk-cli assess {again}",
+                           exit_code=interrupt_code(exc) if exc is not None else None)
+
     save(start)
     try:
-        final = prompting.ask(qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo,
-                                on_stderr=on_stderr)
+        final = start if straight_to_review else prompting.ask(
+            qn, start, save, defaults=defaults, resume=bool(resume_path), echo=echo, on_stderr=on_stderr)
+        write = (nothing_to_ask and not review) or prompting.review(qn, final, save, echo=echo, on_stderr=on_stderr)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
-        raise Interrupted(f"Stopped. Your answers so far are saved in {target}; "
-                          f"continue with: risk-cli assess --resume {target}", exit_code=interrupt_code(exc)) from None
+        raise stopped(exc) from None
+    if not write:  # "Save and quit": as Ctrl-C, the answers kept and no register
+        raise stopped()
     clean, warnings = checked(qn, final, str(target))
     save(clean)
     return Outcome(assess(qn, clean), warnings)
