@@ -85,7 +85,7 @@ def test_save_over_another_existing_answers_file_needs_force(workdir, run):
     result = in_terminal(run, ENTER * 2, "--resume", resumed, "--save", other, "-o", "new.xlsx")
     refused(result, other, before, "already exists and is not the file resumed; use --force")
     # with --force it is replaced by the resumed answers, finished
-    result = in_terminal(run, ENTER * 2, "--resume", resumed, "--save", other, "-o", "new.xlsx", "--force")
+    result = in_terminal(run, ENTER * 3, "--resume", resumed, "--save", other, "-o", "new.xlsx", "--force")  # and the review
     assert result.exit_code == 0, result.output
     assert answers_mod.load(other).plain()["profile.name"] == "Reply drafter"
 
@@ -110,7 +110,7 @@ def test_save_over_a_yaml_that_is_not_answers_is_refused_even_with_force(workdir
 
 def test_resume_an_answers_file_still_continues_it(workdir, run):
     resumed = partial(workdir / "partial.yaml")
-    result = in_terminal(run, ENTER * 2, "--resume", resumed, "-o", "new.xlsx")
+    result = in_terminal(run, ENTER * 3, "--resume", resumed, "-o", "new.xlsx")  # two answers, then the review
     assert result.exit_code == 0, result.output
     assert "delivery.skills" in answers_mod.load(resumed).plain()
     assert (workdir / "new.xlsx").exists()
