@@ -236,13 +236,15 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> bool:
+def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int, formulas: bool = False) -> bool:
     """True if `sheet` exists and every row and cell of it is numbered within `max_row` x `max_col`.
 
     Readers that build a sheet's whole grid in memory (python-calamine) allocate rows x
     columns cells, so a single cell at XFD1048576 asks for billions; they may only be given
     a sheet this says is compact. Anything unusual (a missing sheet, a cell without a
-    reference) is False, and the caller uses the bounded openpyxl reader instead.
+    reference) is False, and the caller uses the bounded openpyxl reader instead. With `formulas`,
+    a sheet holding formulas, escapes or control characters may still be compact: for a caller
+    that only warns from what it reads (readers.scores), never takes it as input.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -255,7 +257,7 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> b
             data = archive.read(info)
     except (KeyError, OSError, EOFError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
         return False
-    if _OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data):
+    if not formulas and (_OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data)):
         return False  # calamine decodes _x0041_, reads a formula's cached value and lets control
         # characters through; openpyxl does none of these: such a sheet is read the one way
     for m in _ROW_TAG.finditer(data):

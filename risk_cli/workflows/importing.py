@@ -72,6 +72,7 @@ class Report:
 def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = None) -> Item:
     """Read, validate and score one input (as assess and batch do); problems are collected, never raised."""
     from risk_cli.readers import inputs
+    from risk_cli.readers.scores import mismatches
     from risk_cli.model import scoring
 
     checked = inputs.read_checked(path, versions, appetite)
@@ -81,6 +82,8 @@ def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = N
     if checked.ok and checked.questionnaire is not None and checked.answers is not None:
         item.answers = checked.answers
         item.register = scoring.assess(checked.questionnaire, checked.answers)
+        # a likelihood or impact people edited in a register: the answers decide, and it is said
+        item.warnings.extend(mismatches(str(path), checked.score_cells, item.register))
     return item
 
 
