@@ -2,8 +2,9 @@
 folders), build the portfolio, write its workbook.
 
 A bad input never stops the run: it becomes a `Skipped` with the reason, and the caller
-decides (skip with exit code 3, or fail with --strict). Registers are read from their
-hidden data sheet only and re-scored; a score in a spreadsheet is never used.
+decides (skip with exit code 3, or fail with --strict). Registers are scored from their
+hidden data sheet only; a score in a spreadsheet is never used, and a likelihood or impact
+people edited in the Risk register is a warning (readers.scores).
 """
 
 from __future__ import annotations
