@@ -220,3 +220,31 @@ def test_any_other_formula_in_a_score_cell_is_refused_with_its_cell(tmp_path, ru
     assert f"error: {bad}: Risk register!{S}{r}: holds a formula" in result.stderr
     assert "that is not the one risk-cli writes there" in result.stderr
     assert "Traceback" not in result.output and not (tmp_path / "next.xlsx").exists()
+
+
+@pytest.mark.parametrize("far", [
+    b'<c r="XFD1048576"><v>1</v></c>',  # plain, but out of bounds
+    b'<c s="0" r="ZZ900000"><v>1</v></c>',  # its reference not first: the full test decides
+    b'<x:c r="A900000" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:v>1</x:v></x:c>',
+])
+def test_the_risk_register_read_for_warnings_is_bounded_like_every_sheet(tmp_path, run, far):
+    """The portfolio now reads the Risk register with calamine (to warn about edits), so that
+    sheet passes compact_sheet first; its quick test for plain sheets agrees with the full one."""
+    import zipfile
+
+    from risk_cli.readers import xlsx_guard
+
+    path = write_register(tmp_path, run)
+    bad = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"</row></sheetData>", b"</row><row r=\"900000\">" + far + b"</row></sheetData>")
+            dst.writestr(info, data)
+    assert xlsx_guard.compact_sheet(path, "Risk register", xlsx_guard.MAX_ROWS, xlsx_guard.MAX_COLUMNS, formulas=True)
+    assert not xlsx_guard.compact_sheet(bad, "Risk register", xlsx_guard.MAX_ROWS, xlsx_guard.MAX_COLUMNS,
+                                        formulas=True)
+    result = run("portfolio", "-q", MINI, bad, "--format", "json")  # still read, from its answers
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["totals"]["use_cases"] == 1

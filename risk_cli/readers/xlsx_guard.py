@@ -260,6 +260,8 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int, form
     if not formulas and (_OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data)):
         return False  # calamine decodes _x0041_, reads a formula's cached value and lets control
         # characters through; openpyxl does none of these: such a sheet is read the one way
+    if _plain_refs_within(data, max_row, max_col):
+        return True  # every tag as risk-cli and Excel write it: its reference first
     for m in _ROW_TAG.finditer(data):
         r = _attrs(m.group(1)).get(b"r")
         if r is None or not r.isdigit() or int(r) > max_row:
@@ -269,6 +271,34 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int, form
         if ref is None or int(ref.group(2)) > max_row or column_number(ref.group(1).decode()) > max_col:
             return False
     return True
+
+
+_PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
+
+
+_ANY_ROW, _ANY_CELL = re.compile(rb"<row[\s/>]"), re.compile(rb"<c[\s/>]")
+
+
+_PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,7})"[\s/>]')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[\s/>]')
+
+
+def _plain_refs_within(data: bytes, max_row: int, max_col: int) -> bool:
+    """The quick form of compact_sheet's test, for a sheet whose every row and cell tag is
+    unprefixed and starts with its reference (as every program writes them): True only when
+    each is within bounds. Anything else (a prefix, another attribute first, a tag matched
+    here that the full test would not count) is False, and the full test decides."""
+    if _PREFIXED_TAG.search(data):
+        return False
+    rows, cells = _PLAIN_ROW.findall(data), _PLAIN_CELL.findall(data)
+    # text in sheet XML never holds a raw "<", so these are exactly the row and cell tags
+    if len(rows) != len(_ANY_ROW.findall(data)) or len(cells) != len(_ANY_CELL.findall(data)):
+        return False
+    numbers = set(rows)
+    numbers.update(r for _, r in cells)
+    if numbers and max(map(int, numbers)) > max_row:
+        return False
+    return all(column_number(letters.decode()) <= max_col for letters in {c for c, _ in cells})
 
 
 def column_number(letters: str) -> int:
