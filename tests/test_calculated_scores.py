@@ -248,3 +248,18 @@ def test_the_risk_register_read_for_warnings_is_bounded_like_every_sheet(tmp_pat
     result = run("portfolio", "-q", MINI, bad, "--format", "json")  # still read, from its answers
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["totals"]["use_cases"] == 1
+
+
+def test_assess_and_batch_of_an_edited_register_warn_too(edited, tmp_path, run):
+    """An input means the same to every command: a register given to assess or batch is scored
+    from its answers, and its edited cells are named the same way."""
+    path, r, answers = edited
+    del_row = rows_by_id(openpyxl.load_workbook(path)["Risk register"])["AI-DEL-001"]
+    result = run("assess", "-q", MINI, "--answers", path, "-o", tmp_path / "again.xlsx")
+    assert result.exit_code == 0, result.output
+    warnings_in(result.stderr, path, r, del_row)
+    result = run("batch", "-q", MINI, path, "-o", tmp_path / "batch", "--jobs", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    text = result.stdout + result.stderr
+    assert (f"Risk register!{L}{r}: residual likelihood edited to 4; risk-cli scores 2 from the answers; "
+            "the answers decide") in text
