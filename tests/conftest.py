@@ -94,3 +94,19 @@ def run():
         runner = CliRunner()
         return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
     return _run
+
+
+def own_formula(ws, cell) -> bool:
+    """Whether `cell` is in a score or rating column of the Risk register and holds exactly the
+    formula risk-cli writes there, from that row's own cells."""
+    from risk_cli.writers.register import SCORED_COLUMNS, is_own_formula
+
+    if ws.title != "Risk register":
+        return False
+    headers = {c.value: c.column_letter for c in ws[1] if c.value}
+    header = ws.cell(1, cell.column).value
+    for likelihood, impact, score, rating in SCORED_COLUMNS:
+        if header in (score, rating):
+            li, im, sc = (f"{headers[h]}{cell.row}" for h in (likelihood, impact, score))
+            return is_own_formula(cell.value, li, im, sc, rating=header == rating)
+    return False

@@ -20,7 +20,7 @@ RATINGS = ["Residual Extreme", "Residual High", "Residual Moderate", "Residual L
 
 
 def sheet_rows(path: Path, sheet: str) -> list[dict]:
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, data_only=True)  # a register's scores: their formulas' cached values
     rows = list(wb[sheet].iter_rows(values_only=True))
     wb.close()
     return [dict(zip(rows[0], r)) for r in rows[1:]]

@@ -17,7 +17,10 @@ from risk_cli import safe_yaml
 from risk_cli.model.answers import Appetite, Answers
 from risk_cli.errors import InputProblems, Problem, RiskCliError, TemplateProblems
 from risk_cli.model.questionnaire import Questionnaire
-from risk_cli.writers.register_layout import ATRS_RECORD_SUFFIX, DATA
+from risk_cli.writers.register_layout import ATRS_RECORD_SUFFIX, DATA, REGISTER
+
+if TYPE_CHECKING:
+    from risk_cli.readers.scores import ScoreCell
 
 if TYPE_CHECKING:
     from risk_cli.catalogue.versions import Versions
@@ -34,6 +37,9 @@ class Loaded:
     path: Path
     kind: str  # "answers", "register" or "template"
     answers: Answers
+    # a register's likelihood and impact cells as found, to compare with the answers' scores
+    # (readers.scores.mismatches); never used to score
+    score_cells: tuple["ScoreCell", ...] = ()
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -85,7 +91,8 @@ def load_workbook(path: Path, checked: bool = False) -> Loaded:
     wb = xlsx_guard.open_workbook(path, checked=checked)
     try:
         if DATA_SHEET in wb.sheetnames:
-            return Loaded(path, "register", sheet_answers(str(path), wb[DATA_SHEET]))
+            answers = sheet_answers(str(path), wb[DATA_SHEET])
+            return Loaded(path, "register", answers, register_score_cells(str(path), wb))
         from risk_cli.readers import template as template_import
 
         if template_import.is_template(wb):
@@ -117,15 +124,37 @@ def load_fast(path: Path | str) -> Loaded:
     # (compact_sheet is also False when there is no data sheet)
     if not xlsx_guard.compact_sheet(p, DATA_SHEET, xlsx_guard.MAX_ROWS, max_col=3):
         return load_workbook(p, checked=True)
+    # the Risk register holds risk-cli's score formulas, whose cached values calamine would read:
+    # only its likelihood, impact and id cells are taken, and only to warn (readers.scores)
+    register_ok = xlsx_guard.compact_sheet(p, REGISTER, xlsx_guard.MAX_ROWS, xlsx_guard.MAX_COLUMNS, formulas=True)
     try:
         wb = CalamineWorkbook.from_path(str(p))
         try:
             rows = wb.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
+            register_rows = wb.get_sheet_by_name(REGISTER).to_python(skip_empty_area=False) if register_ok else []
         finally:
             wb.close()
     except Exception:  # calamine could not read it: openpyxl either can, or says exactly what is wrong
         return load_workbook(p, checked=True)
-    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])))
+    from risk_cli.readers.scores import score_cells
+
+    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])),
+                  score_cells(register_rows))
+
+
+def register_score_cells(name: str, wb: Any) -> tuple["ScoreCell", ...]:
+    """The likelihood and impact cells of a register's Risk register sheet (readers.scores), read
+    within bounds; none when the sheet is missing or cannot be read, since they only ever warn."""
+    from risk_cli.readers import xlsx_guard
+    from risk_cli.readers.scores import score_cells
+
+    if REGISTER not in wb.sheetnames:
+        return ()
+    try:
+        rows = xlsx_guard.read_rows(name, wb[REGISTER], xlsx_guard.MAX_ROWS, values_only=True, what="a register")
+    except InputProblems:
+        return ()
+    return score_cells(rows)
 
 
 def sheet_answers(name: str, ws: Any) -> Answers:
@@ -175,6 +204,7 @@ class Checked:
     answers: Optional[Answers] = None  # clean, when there are no errors
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    score_cells: tuple["ScoreCell", ...] = ()  # a register's likelihoods and impacts (Loaded.score_cells)
 
     @property
     def ok(self) -> bool:
@@ -233,7 +263,7 @@ def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appeti
     `appetite` (--appetite) replaces the one the answers give."""
     file = str(loaded.path)
     raw = loaded.answers
-    out = Checked(loaded.path, loaded.kind, raw)
+    out = Checked(loaded.path, loaded.kind, raw, score_cells=loaded.score_cells)
     try:
         qn = versions.for_input(raw, loaded.kind)
     except InputProblems as exc:

@@ -5,8 +5,10 @@ status, notes, extra columns and rows of their own) so that `assess --previous` 
 into the next assessment (`compare()`), by risk id and action id. Columns are found by their
 header, so reordered columns are fine; a missing column or a formula in a cell a person
 fills is an error naming the sheet and cell, and so is text carried over that holds an
-escape such as _x0041_ (see `answers.escape_problem`). Scores are never read: the previous
-scores are recomputed from the answers kept in the hidden data sheet. Reading those answers
+escape such as _x0041_ (see `answers.escape_problem`). The score and rating cells hold the
+formulas risk-cli wrote; exactly those are accepted there, any other formula is an error.
+Scores are never read: the previous scores are recomputed from the answers kept in the hidden
+data sheet, and a likelihood or impact people edited is reported (readers.scores). Reading those answers
 alone, as every command that takes a register as an input does, is `inputs.load` (or
 `load_fast`).
 """
@@ -48,6 +50,9 @@ class Row:
     formulas: dict[str, str] = field(default_factory=dict)  # header -> cell, for any formula found
     # header -> the problem, for text holding an _xHHHH_ escape: refused only where it is carried
     escaped: dict[str, Problem] = field(default_factory=dict)
+    # header -> the problem, for a formula in a score or rating column that is not risk-cli's own:
+    # refused on a row risk-cli wrote (a row added by hand refuses every formula it holds)
+    foreign: dict[str, Problem] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class Previous:
     actions: tuple[Row, ...]
     extra_risk_columns: tuple[str, ...]  # columns people added, carried over as they are
     extra_action_columns: tuple[str, ...]
+    # the Risk register's likelihood and impact cells, to compare with the rescored answers
+    score_cells: tuple[Any, ...] = ()
 
     @property
     def questionnaire(self) -> str:
@@ -150,14 +157,18 @@ def read(path: Path | str) -> Previous:
         answers = sheet_answers(name, wb[DATA_SHEET])
         problems: list[Problem] = []
         risks, risk_extra = _table(name, wb[REGISTER_SHEET], [c for c, _ in REGISTER_COLUMNS], "Risk ID",
-                                   HUMAN_RISK_COLUMNS, problems, carried=CARRIED_RISK_COLUMNS)
+                                   HUMAN_RISK_COLUMNS, problems, carried=CARRIED_RISK_COLUMNS,
+                                   own_formula=_own_formula)
         actions, action_extra = _table(name, wb[ACTIONS_SHEET], [c for c, _ in ACTION_COLUMNS], "Action ID",
                                        HUMAN_ACTION_COLUMNS, problems)
+        from risk_cli.readers.inputs import register_score_cells
+
+        scores = register_score_cells(name, wb) if not problems else ()
     finally:
         wb.close()
     if problems:
         raise InputProblems(problems)
-    return Previous(name, answers, tuple(risks), tuple(actions), tuple(risk_extra), tuple(action_extra))
+    return Previous(name, answers, tuple(risks), tuple(actions), tuple(risk_extra), tuple(action_extra), scores)
 
 
 def _key(text: Any) -> str:
@@ -165,12 +176,34 @@ def _key(text: Any) -> str:
     return " ".join(str(text).split()).casefold() if text is not None else ""
 
 
+def _own_formula(header: str, formula: str, row: int, columns: dict[str, int]) -> Optional[bool]:
+    """For a formula in the Risk register: True when it is exactly the score or rating formula
+    risk-cli writes in that cell (writers.register.is_own_formula, with this sheet's columns, so
+    moved columns are fine), False for any other formula in a score or rating column, and None
+    for a formula in any other column (see _table)."""
+    from openpyxl.utils import get_column_letter as letter
+
+    from risk_cli.writers.register import SCORED_COLUMNS, is_own_formula
+
+    for likelihood, impact, score, rating in SCORED_COLUMNS:
+        if header not in (score, rating):
+            continue
+        if not all(name in columns for name in (likelihood, impact, score)):
+            return False
+        li, im, sc = (f"{letter(columns[name])}{row}" for name in (likelihood, impact, score))
+        return is_own_formula(formula, li, im, sc, rating=header == rating)
+    return None
+
+
 def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable[str],
-           problems: list[Problem], carried: Iterable[str] = ()) -> tuple[list[Row], list[str]]:
+           problems: list[Problem], carried: Iterable[str] = (),
+           own_formula: Optional[Any] = None) -> tuple[list[Row], list[str]]:
     """Rows of a sheet by header; reports missing columns, formulas in typed cells, repeated ids.
 
     `human` columns must be there; `carried` ones (risk-cli's values, carried over as a person
     left them) may be missing, but like every cell that carries over they may not hold a formula.
+    `own_formula` (see _own_formula) tells risk-cli's own formulas, which are passed over like
+    any value risk-cli recomputes, from any other formula in their columns, which is refused.
     """
     from openpyxl.utils import get_column_letter as letter
 
@@ -207,12 +240,14 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
             problems.append(Problem(name, f"missing column '{column}': risk-cli needs it to carry people's edits over "
                                           "(columns may be moved, but not renamed or deleted)", where=f"{sheet}!1:1"))
     checked = set(required) | set(carried) | set(extra)
+    columns = {header: i for i, header in enumerate(headers, start=1) if header is not None}
     out: list[Row] = []
     ids: dict[str, int] = {}
     for r, cells in enumerate(rows, start=2):
         values: dict[str, Any] = {}
         formulas: dict[str, str] = {}
         escapes: dict[str, Problem] = {}
+        foreign: dict[str, Problem] = {}
         blank_headed: list[int] = []
         for i, cell in enumerate(cells):
             value = getattr(cell, "value", None)
@@ -223,8 +258,15 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
                 blank_headed.append(i)
                 continue
             if getattr(cell, "data_type", None) == "f":
+                own = own_formula(header, str(value), r, columns) if own_formula is not None else None
+                if own:
+                    continue  # risk-cli's own score or rating: recomputed, never read
                 formulas[header] = f"{sheet}!{letter(i + 1)}{r}"
-                if header in checked:
+                if own is False:
+                    foreign[header] = Problem(name, f"holds a formula ({_short(str(value))}) in the '{header}' column "
+                                                    "that is not the one risk-cli writes there; risk-cli never evaluates "
+                                                    "formulas: scores come from the answers", where=formulas[header])
+                elif header in checked:
                     problems.append(Problem(name, f"holds a formula ({_short(str(value))}) in the '{header}' column; "
                                                   "risk-cli never evaluates formulas: type the value itself",
                                             where=formulas[header]))
@@ -246,7 +288,7 @@ def _table(name: str, ws: Any, known: list[str], id_column: str, human: Iterable
                                               "keep one row per id", where=f"{sheet}!{letter(headers.index(id_column) + 1)}{r}"))
                 continue
             ids[ident] = r
-        out.append(Row(ident, r, values, formulas, escapes))
+        out.append(Row(ident, r, values, formulas, escapes, foreign))
     return out, extra
 
 
@@ -436,6 +478,7 @@ def compare(previous: Previous, register: Register, old: Register,
         row = old_rows.get(sr.risk.id)
         before = old_scored.get(sr.risk.id)
         if row is not None:
+            problems.extend(row.foreign.values())
             defaults = risk_row(old, before) if before is not None else {"Status": "Closed"}
             edits += _carry_cells(cells, row, defaults, HUMAN_RISK_COLUMNS, previous.extra_risk_columns)
             for column in CARRIED_RISK_COLUMNS:
@@ -461,6 +504,7 @@ def compare(previous: Previous, register: Register, old: Register,
             risk_rows.append(cells)
             edits += 1
             continue
+        problems.extend(row.foreign.values())
         cells = {column: value for column, value in row.cells.items() if column in keep}
         cells["Last reviewed"] = today
         before = old_scored.get(row.id)
@@ -540,8 +584,12 @@ def carry_over(path: Path | str, register: Register, previous: Previous) -> Carr
 
     `path` names the previous register in the warnings about it, as the user gave it.
     """
+    from risk_cli.readers.scores import mismatches
+
     name = str(path)
     old, warnings = rescore(previous, register)
+    if old.questionnaire.version == previous.answers.questionnaire_version:  # scored as the register was
+        warnings.extend(mismatches(name, previous.score_cells, old))
     if register.assessed_on < old.assessed_on:
         warnings.append(Problem(name, f"was assessed on {old.assessed_on}, after these answers "
                                       f"({register.assessed_on}); is it the right previous register?"))

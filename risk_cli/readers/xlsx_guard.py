@@ -258,13 +258,15 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return out
 
 
-def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> bool:
+def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int, formulas: bool = False) -> bool:
     """True if `sheet` exists and every row and cell of it is numbered within `max_row` x `max_col`.
 
     Readers that build a sheet's whole grid in memory (python-calamine) allocate rows x
     columns cells, so a single cell at XFD1048576 asks for billions; they may only be given
     a sheet this says is compact. Anything unusual (a missing sheet, a cell without a
-    reference) is False, and the caller uses the bounded openpyxl reader instead.
+    reference) is False, and the caller uses the bounded openpyxl reader instead. With `formulas`,
+    a sheet holding formulas, escapes or control characters may still be compact: for a caller
+    that only warns from what it reads (readers.scores), never takes it as input.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -277,9 +279,11 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> b
             data = archive.read(info)
     except (KeyError, OSError, EOFError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
         return False
-    if _OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data):
+    if not formulas and (_OOXML_ESCAPE.search(data) or _FORMULA_TAG.search(data) or _RAW_CONTROL.search(data)):
         return False  # calamine decodes _x0041_, reads a formula's cached value and lets control
         # characters through; openpyxl does none of these: such a sheet is read the one way
+    if _plain_refs_within(data, max_row, max_col):
+        return True  # every tag as risk-cli and Excel write it: its reference first
     for m in _ROW_TAG.finditer(data):
         r = _attrs(m.group(1)).get(b"r")
         if r is None or not r.isdigit() or int(r) > max_row:
@@ -289,6 +293,34 @@ def compact_sheet(path: Path | str, sheet: str, max_row: int, max_col: int) -> b
         if ref is None or int(ref.group(2)) > max_row or column_number(ref.group(1).decode()) > max_col:
             return False
     return True
+
+
+_PREFIXED_TAG = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
+
+
+_ANY_ROW, _ANY_CELL = re.compile(rb"<row[\s/>]"), re.compile(rb"<c[\s/>]")
+
+
+_PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,7})"[\s/>]')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[\s/>]')
+
+
+def _plain_refs_within(data: bytes, max_row: int, max_col: int) -> bool:
+    """The quick form of compact_sheet's test, for a sheet whose every row and cell tag is
+    unprefixed and starts with its reference (as every program writes them): True only when
+    each is within bounds. Anything else (a prefix, another attribute first, a tag matched
+    here that the full test would not count) is False, and the full test decides."""
+    if _PREFIXED_TAG.search(data):
+        return False
+    rows, cells = _PLAIN_ROW.findall(data), _PLAIN_CELL.findall(data)
+    # text in sheet XML never holds a raw "<", so these are exactly the row and cell tags
+    if len(rows) != len(_ANY_ROW.findall(data)) or len(cells) != len(_ANY_CELL.findall(data)):
+        return False
+    numbers = set(rows)
+    numbers.update(r for _, r in cells)
+    if numbers and max(map(int, numbers)) > max_row:
+        return False
+    return all(column_number(letters.decode()) <= max_col for letters in {c for c, _ in cells})
 
 
 def column_number(letters: str) -> int:

@@ -139,12 +139,15 @@ def from_file(name: Optional[str], path: str, appetite: Optional[Appetite] = Non
     checked exactly as batch and import do (see readers.inputs.read_checked). `allow_incomplete`:
     a missing required answer is scored cautiously and the register is provisional."""
     from risk_cli.readers import inputs
+    from risk_cli.readers.scores import mismatches
 
     result = inputs.read_checked(path, Versions(name), appetite, complete=not allow_incomplete)
     if result.errors:
         raise InputProblems(result.errors)
     assert result.questionnaire is not None and result.answers is not None
-    return Outcome(assess(result.questionnaire, result.answers), result.warnings)
+    register = assess(result.questionnaire, result.answers)
+    # a register given as the answers: its likelihoods and impacts people edited are named
+    return Outcome(register, result.warnings + mismatches(path, result.score_cells, register))
 
 
 def default_register_path(register: Register) -> Path:

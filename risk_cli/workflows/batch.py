@@ -326,7 +326,10 @@ class Worker:
         except Exception as exc:  # a bug, or a library failing on a strange file: report it, keep going
             message = f"{task.source}: internal error: {type(exc).__name__}: {exc} (please report it)"
             return Result(task.index, task.source, "bad", kind, problems=(message,))
-        return summarise(task, kind, register, checked.warnings, hits, records)
+        from risk_cli.readers.scores import mismatches  # a register's edited likelihoods and impacts
+
+        warnings = checked.warnings + mismatches(str(task.source), checked.score_cells, register)
+        return summarise(task, kind, register, warnings, hits, records)
 
     def records(self, register: Any, register_path: Path) -> tuple[str, ...]:
         """With --atrs, the input's draft ATRS record beside its register (Markdown and workbook)."""

@@ -90,6 +90,7 @@ def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = N
     `allow_incomplete`: a missing required answer is no problem; it is left unanswered, scored cautiously
     (as the interview scores a question left unanswered), and the register is provisional."""
     from risk_cli.readers import inputs
+    from risk_cli.readers.scores import mismatches
     from risk_cli.model import scoring
 
     checked = inputs.read_checked(path, versions, appetite, complete=not allow_incomplete)
@@ -99,6 +100,8 @@ def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = N
     if checked.ok and checked.questionnaire is not None and checked.answers is not None:
         item.answers = checked.answers
         item.register = scoring.assess(checked.questionnaire, checked.answers)
+        # a likelihood or impact people edited in a register: the answers decide, and it is said
+        item.warnings.extend(mismatches(str(path), checked.score_cells, item.register))
     return item
 
 

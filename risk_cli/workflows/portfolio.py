@@ -2,8 +2,9 @@
 folders), build the portfolio, write its workbook.
 
 A bad input never stops the run: it becomes a `Skipped` with the reason, and the caller
-decides (skip with exit code 3, or fail with --strict). Registers are read from their
-hidden data sheet only and re-scored; a score in a spreadsheet is never used.
+decides (skip with exit code 3, or fail with --strict). Registers are scored from their
+hidden data sheet only; a score in a spreadsheet is never used, and a likelihood or impact
+people edited in the Risk register is a warning (readers.scores).
 """
 
 from __future__ import annotations
@@ -39,13 +40,16 @@ def skipped(path: str, exc: Exception) -> Skipped:
     return Skipped(path, f"{path}: {exc}")
 
 
-def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = None) -> tuple[Assessed, str]:
+def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = None,
+               warnings: Optional[list[Problem]] = None) -> tuple[Assessed, str]:
     """Read, check and score one input; InputProblems or RiskCliError when it is unusable.
 
     Also returns the questionnaire hash the answers recorded when it differs from the
-    questionnaire's now (its content changed since), else "".
+    questionnaire's now (its content changed since), else "". A register's likelihoods and
+    impacts that people edited away from the answers' scores are added to `warnings`.
     """
     from risk_cli.readers import inputs
+    from risk_cli.readers.scores import mismatches
     from risk_cli.model.scoring import assess
 
     loaded = inputs.load_fast(path)
@@ -57,7 +61,10 @@ def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = No
         if problems:
             raise InputProblems(problems)
     changed = raw.questionnaire_sha256 if raw.questionnaire_sha256 and raw.questionnaire_sha256 != qn.sha256 else ""
-    return Assessed(str(path), loaded.kind, path.stat().st_mtime, assess(qn, clean)), changed
+    register = assess(qn, clean)
+    if warnings is not None:
+        warnings.extend(mismatches(str(path), loaded.score_cells, register))
+    return Assessed(str(path), loaded.kind, path.stat().st_mtime, register), changed
 
 
 def expand(inputs: Iterable[str], output: Optional[Path] = None) -> tuple[list[Path], list[Skipped]]:
@@ -81,7 +88,8 @@ def gather(files: Iterable[Path], versions: Versions, tick: Optional[Callable[[]
     changed: dict[tuple[str, str, str], list[str]] = {}
     for path in files:
         try:
-            assessed, old_hash = assess_one(path, versions, appetite)
+            edits: list[Problem] = []
+            assessed, old_hash = assess_one(path, versions, appetite, edits)
         except RiskCliError as exc:
             out.skipped.append(skipped(str(path), exc))
         except Exception as exc:  # a file that trips a bug must not stop a thousand others
@@ -91,6 +99,7 @@ def gather(files: Iterable[Path], versions: Versions, tick: Optional[Callable[[]
                                                   f"{exc}; please report it)"))
         else:
             out.assessed.append(assessed)
+            out.warnings.extend(edits)
             if old_hash:
                 qn = assessed.register.questionnaire
                 changed.setdefault((qn.id, qn.version, old_hash[:12]), []).append(str(path))

@@ -1,15 +1,21 @@
 """The Excel risk register: the workbook a UK risk manager and assurance board receive.
 
 Sheets: Summary, Risk register, Actions, Responses, About, and a hidden data sheet holding
-the answers file so the register can be imported and re-assessed later. Scores are written
-as values, never formulas: a spreadsheet's score is never trusted on import anyway. The
-sheet names and columns are in `register_layout`, which the readers share.
+the answers file so the register can be imported and re-assessed later. On the Risk register
+each score is a formula of its likelihood and impact cells, and each rating a formula of its
+score over the questionnaire's rating bands (written as literals), so a risk manager who changes
+a likelihood in Excel or LibreOffice sees the score, the rating and its colour follow; the
+formulas are risk-cli's own (`score_formula`, `rating_formula`, written by xlsx.put_formula),
+never a person's text. A spreadsheet's score is never trusted on reading: every command
+re-scores from the answers in the hidden data sheet, and readers.scores reports an edited
+likelihood or impact. The sheet names and columns are in `register_layout`, which the readers share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -25,7 +31,7 @@ from risk_cli.writers.register_layout import (
 from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display, proximity
 from risk_cli.writers.xlsx import (
     BOLD, DEFAULT_MARKING, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map,
-    merge, print_setup, properties, put, rating_formats, save, table, uk_date, widths,
+    formula_problem, formula_text, merge, print_setup, properties, put, put_formula, rating_formats, save, table, uk_date, widths,
 )
 
 if TYPE_CHECKING:
@@ -302,11 +308,75 @@ def rows_sheet(ws: Any, name: str, columns: list[tuple[str, float]], extra: list
     return max(2, len(rows) + 1)
 
 
+# (likelihood, impact, score, rating) columns of the Risk register: the score and rating are formulas
+SCORED_COLUMNS = (("Inherent likelihood", "Inherent impact", "Inherent score", "Inherent rating"),
+                  ("Residual likelihood", "Residual impact", "Residual score", "Residual rating"))
+SCALE = range(1, 6)  # likelihood and impact, 1 to 5
+
+
+def score_formula(likelihood: str, impact: str) -> str:
+    """A score cell: likelihood x impact, from the cells `likelihood` and `impact` (such as F2 and
+    G2); blank while either is not a number, so a cleared cell shows no score."""
+    return f'=IF(AND(ISNUMBER({likelihood}),ISNUMBER({impact})),{likelihood}*{impact},"")'
+
+
+def rating_formula(score: str, bands: Any) -> str:
+    """A rating cell: the label of the rating band holding the score in cell `score`, looked up
+    over the bands' lowest scores and labels written into the formula as literals."""
+    ordered = sorted(bands, key=lambda b: b.min)
+    mins = ",".join(str(int(b.min)) for b in ordered)
+    labels = ",".join(formula_text(b.label) for b in ordered)
+    return f'=IF(ISNUMBER({score}),LOOKUP({score},{{{mins}}},{{{labels}}}),"")'
+
+
+_REF = r"\$?[A-Z]{1,3}\$?[0-9]{1,7}"
+_LITERAL = r'"(?:[^"]|"")*"'
+_RATING = re.compile(rf'=IF\(ISNUMBER\(({_REF})\),LOOKUP\(({_REF}),\{{[0-9]+(?:,[0-9]+)*\}},'
+                     rf'\{{{_LITERAL}(?:,{_LITERAL})*\}}\),""\)')
+
+
+def is_own_formula(formula: str, likelihood: str, impact: str, score: str, rating: bool) -> bool:
+    """Whether `formula`, read from a score cell (or, with `rating`, a rating cell) of a row whose
+    likelihood, impact and score cells are those named, is exactly a formula risk-cli writes there:
+    the score of those very cells, or a rating looked up over literal bands from that score."""
+    text = formula.replace(" ", "")
+    if rating:
+        m = _RATING.fullmatch(text)
+        return bool(m) and m.group(1) == m.group(2) == score and not formula_problem(text)
+    return text == score_formula(likelihood, impact)
+
+
+def scored_row(cells: dict[str, Any], likelihood: str, impact: str, score: str) -> bool:
+    """Whether a row's score is risk-cli's own (a likelihood and an impact of 1 to 5 and their
+    product), so the score and rating are written as formulas; a row added by hand with other
+    values is kept as typed."""
+    li, im = cells.get(likelihood), cells.get(impact)
+    return (type(li) is int and type(im) is int and li in SCALE and im in SCALE
+            and cells.get(score) == li * im)
+
+
+def score_formulas(ws: Any, register: Register, rows: list[dict[str, Any]], headers: list[str]) -> None:
+    """Replace each scored row's score and rating values with risk-cli's formulas (their values
+    cached, so every program shows them before it recalculates)."""
+    from openpyxl.utils import get_column_letter as letter
+
+    bands = register.questionnaire.scoring.ratings
+    col = {name: i for i, name in enumerate(headers, start=1)}
+    for r, cells in enumerate(rows, start=2):
+        for likelihood, impact, score, rating in SCORED_COLUMNS:
+            if not scored_row(cells, likelihood, impact, score):
+                continue
+            li, im, sc = (f"{letter(col[name])}{r}" for name in (likelihood, impact, score))
+            put_formula(ws, r, col[score], score_formula(li, im), cells[score], align=WRAP)
+            put_formula(ws, r, col[rating], rating_formula(sc, bands), cells.get(rating, ""), align=WRAP)
+
+
 def register_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
     scoring = register.questionnaire.scoring
     rows = carry.risk_rows if carry else [risk_row(register, sr) for sr in register.risks]
     extra = list(carry.extra_risk_columns if carry else ())
     last = rows_sheet(ws, "RiskRegister", REGISTER_COLUMNS, extra, rows)
+    score_formulas(ws, register, rows, [name for name, _ in REGISTER_COLUMNS] + extra)
     col = {name: i for i, (name, _) in enumerate(REGISTER_COLUMNS, start=1)}
     from openpyxl.utils import get_column_letter as letter
 
@@ -397,7 +467,7 @@ def about_sheet(ws: Any, register: Register, marking: str = DEFAULT_MARKING) -> 
         "Residual scores subtract the effect of the controls the team reported as in place (the 'Existing controls' column); neither likelihood nor impact goes below 1.",
         "A 'Don't know' or missing answer is never treated as safe: it counts towards raising a risk or score, never as a control, and adds an action to find out.",
         "A residual score above the appetite for the risk's category is outside appetite: treat it and escalate it. The target score is the appetite limit.",
-        "Answers to questions that did not apply (because of an earlier answer) are not scored. Scores are recomputed by risk-cli on every run; a score typed into this workbook is never read back.",
+        "Answers to questions that did not apply (because of an earlier answer) are not scored. Scores are recomputed by risk-cli on every run from the answers. On the Risk register each score and rating is a formula of its likelihood and impact, so changing one here updates the score, the rating and its colour; but risk-cli never reads a score back: the next run scores from the answers again and names each likelihood or impact edited here.",
         f"Escalation level: {register.says(esc.top_rating)} when the residual rating is the highest band; {register.says(esc.above_appetite)} when outside appetite; otherwise {register.says(esc.within_appetite)}. Proximity follows the delivery phase and the kind of risk: delivery risks (those tied to an NAO barrier) are Now from discovery to beta, 3-6 months at the idea stage or once live; every other risk arises with real use: Over 12 months at the idea stage, 6-12 months in discovery, 3-6 months in alpha, Under 3 months in beta, Now when live; blank when the phase is not answered. Due dates: must 30 days, should 90 days, could 180 days after assessment.",
     ]
     for line in method:

@@ -347,6 +347,81 @@ def formula_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# The formulas risk-cli builds itself (a register's scores and ratings) are made of these tokens
+# only: cell references on the same sheet, a few functions, numbers, string literals (quoted by
+# formula_text), commas, brackets and multiplication. No text a person wrote is ever one of them.
+FORMULA_FUNCTIONS = ("IF", "AND", "ISNUMBER", "LOOKUP")
+_FORMULA_TOKEN = re.compile(r'\s*(?:(?P<ref>\$?[A-Z]{1,3}\$?[0-9]{1,7}(?![A-Z0-9(]))|(?P<fn>[A-Z]+)\(|'
+                            r'(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<text>"(?:[^"]|"")*")|(?P<op>[*,(){};]))')
+
+
+def formula_problem(formula: str) -> str:
+    """Why `formula` is not one risk-cli may write (see FORMULA_FUNCTIONS), or "" when it is."""
+    if not formula.startswith("="):
+        return "does not start with ="
+    pos, body = 0, formula[1:]
+    while pos < len(body):
+        m = _FORMULA_TOKEN.match(body, pos)
+        if m is None or m.end() == pos:
+            return f"holds something other than cell references and literals at {body[pos:pos + 20]!r}"
+        if m.group("fn") and m.group("fn") not in FORMULA_FUNCTIONS:
+            return f"calls {m.group('fn')}, which risk-cli never writes"
+        if m.group("text") and any(ord(c) < 32 for c in m.group("text")):
+            return "holds a control character"
+        pos = m.end()
+    return ""
+
+
+# Per workbook: sheet title -> {coordinate: the value a formula computes when written}, for save().
+_CACHED: "weakref.WeakKeyDictionary[Any, dict[str, dict[str, Any]]]" = weakref.WeakKeyDictionary()
+
+
+def put_formula(ws: Any, row: int, col: int, formula: str, cached: Any, *, font: Optional[Font] = None,
+                align: Optional[Alignment] = None, border: bool = False) -> Any:
+    """Write a formula risk-cli built itself from cell references and literals (never a person's
+    text: put() writes that, always as text). `formula` is checked token by token (formula_problem)
+    and refused otherwise. `cached` is the value it computes as written: openpyxl cannot store a
+    formula's cached value, so save() adds it to the file, and Excel, LibreOffice and
+    python-calamine show the right value before they recalculate."""
+    problem = formula_problem(formula)
+    if problem:
+        raise ValueError(f"not a formula risk-cli writes ({problem}): {formula[:60]!r}")
+    cell = put(ws, row, col, None, font=font, align=align, border=border)
+    cell.value = formula
+    cell.data_type = "f"
+    _CACHED.setdefault(ws.parent, {}).setdefault(ws.title, {})[cell.coordinate] = cached
+    return cell
+
+
+def _store_cached(wb: Any, path: Path) -> None:
+    """Put each put_formula cell's cached value into the saved workbook at `path` (see put_formula)."""
+    import html
+    import io
+    import zipfile
+
+    sheets = _CACHED.get(wb)
+    if not sheets:
+        return
+    parts = {f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml": cells
+             for title, cells in sheets.items() if title in wb.sheetnames}
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            cells = parts.get(info.filename)
+            if cells:
+                def cached(m: "re.Match[bytes]") -> bytes:
+                    value = cells.get(m.group(2).decode())
+                    if value is None or value == "":
+                        return m.group(0)
+                    kind = b"" if isinstance(value, (int, float)) else b' t="str"'
+                    text = html.escape(str(value), quote=False).encode()
+                    return m.group(1) + kind + b">" + m.group(3) + b"<v>" + text + b"</v></c>"
+                data = re.sub(rb'(<c r="([A-Z]+[0-9]+)"[^>]*?)>(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>', cached, data)
+            dst.writestr(info, data)
+    path.write_bytes(rebuilt.getvalue())
+
+
 def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
     """Colour rating cells by conditional format, so a person's edit recolours them too."""
     from openpyxl.formatting.rule import CellIsRule
@@ -404,6 +479,7 @@ def write_workbook(wb: Any, tmp: Path) -> None:
     except BaseException:
         _discard(archive, handle)
         raise
+    _store_cached(wb, Path(tmp))  # the values of risk-cli's own formulas, shown before recalculation
 
 
 def _discard(archive: Any, handle: Any) -> None:
