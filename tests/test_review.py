@@ -53,7 +53,7 @@ def interview(run, keys: str, *args: Any):
 
 
 def register_rows(path: Path) -> dict[str, dict]:
-    return by_id(openpyxl.load_workbook(path, data_only=True)[REGISTER]  # scores are formulas: their cached values)
+    return by_id(openpyxl.load_workbook(path, data_only=True)[REGISTER])  # scores are formulas: their cached values
 
 
 def scored_without_prompts(run, answers: Path, out: str) -> dict[str, dict]:
