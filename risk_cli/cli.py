@@ -214,6 +214,13 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
                                   fail_on, previous_path, appetite_path, marking)
+    from risk_cli.workflows import points as points_flow
+
+    if points_flow.is_points(questionnaire):  # a format-2 points questionnaire (docs/questionnaire-format.md)
+        from risk_cli.output import points as points_view
+
+        finish(points_flow.run(options, console), console, points_view.FORMATS, fmt)
+        return
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
