@@ -243,6 +243,34 @@ def validate(files: tuple[str, ...]) -> None:
     finish(questionnaires.validate(files, console), console)
 
 
+@cli.command()
+@click.argument("survey", metavar="SURVEY.json")
+@click.option("-o", "--output", required=True, metavar="FILE.yaml", help="Where to write the questionnaire.")
+@click.option("--id", "qid", metavar="ID", help="The questionnaire's id (default: from the output file's name).")
+@click.option("--version", "version", default="1.0.0", show_default=True, metavar="X.Y.Z",
+              help="The questionnaire's version.")
+@force_option("Replace an existing output file.")
+def convert(survey: str, output: str, qid: Optional[str], version: str, force: bool) -> None:
+    """Convert a SurveyJS survey into a points questionnaire (format 2).
+
+    The survey follows the Canada Algorithmic Impact Assessment's conventions: names
+    ending -RS (raw impact), -MS (mitigation) or -NS (not scored), points after a choice
+    value's last hyphen (item3-2: 2 points), visibleIf conditions. Each page and panel
+    becomes a section; English and French text are both kept. Every construct that cannot
+    be mapped is one warning with its page and element; the result is checked before it is
+    written. Exit 0 (with warnings), or 2 if nothing usable was found.
+
+    
+    Examples:
+      risk-cli convert survey.json -o my-aia.yaml
+      risk-cli assess -q points.yaml --answers points-answers.yaml --no-input --format json
+    """
+    from risk_cli.workflows import convert as convert_flow
+
+    console = Console()
+    finish(convert_flow.run(survey, output, qid, version, force, console), console)
+
+
 @cli.command("questionnaires")
 @format_option(questionnaires_view.FORMATS)
 def list_questionnaires(fmt: str) -> None:

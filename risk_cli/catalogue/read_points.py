@@ -50,12 +50,16 @@ def file_is_format_2(path: str) -> bool:
 
 
 def load(path: Path | str) -> PointsQuestionnaire:
-    doc = safe_yaml.load(path)
+    result = load_document(safe_yaml.load(path))
+    object.__setattr__(result, "path", str(path))
+    return result
+
+
+def load_document(doc: safe_yaml.Document) -> PointsQuestionnaire:
     f = Fields(doc)
     result = read(f)
     if f.problems or result is None:
         raise InputProblems(f.problems or [Problem(doc.file, "not a questionnaire")])
-    object.__setattr__(result, "path", str(path))
     return result
 
 

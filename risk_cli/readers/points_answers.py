@@ -74,8 +74,7 @@ def check(qn: PointsQuestionnaire, qid: Any, value: Any) -> str:
 def save(path: Path, qn: PointsQuestionnaire, values: dict[str, Any]) -> None:
     from risk_cli.fileio import atomic_write_text
 
-    import yaml
+    from risk_cli.model.answers import dump_yaml
 
-    text = yaml.safe_dump({"questionnaire": {"id": qn.id, "version": qn.version}, "answers": values},
-                          sort_keys=False, allow_unicode=True)
+    text = dump_yaml({"questionnaire": {"id": qn.id, "version": qn.version}, "answers": values})
     atomic_write_text(path, text)
