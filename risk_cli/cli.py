@@ -225,6 +225,13 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
                                   fail_on, previous_path, appetite_path, marking, allow_incomplete, review)
+    from risk_cli.workflows import points as points_flow
+
+    if points_flow.is_points(questionnaire):  # a format-2 points questionnaire (docs/questionnaire-format.md)
+        from risk_cli.output import points as points_view
+
+        finish(points_flow.run(options, console), console, points_view.FORMATS, fmt)
+        return
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -245,6 +252,34 @@ def validate(files: tuple[str, ...]) -> None:
 
     console = Console()
     finish(questionnaires.validate(files, console), console)
+
+
+@cli.command()
+@click.argument("survey", metavar="SURVEY.json")
+@click.option("-o", "--output", required=True, metavar="FILE.yaml", help="Where to write the questionnaire.")
+@click.option("--id", "qid", metavar="ID", help="The questionnaire's id (default: from the output file's name).")
+@click.option("--version", "version", default="1.0.0", show_default=True, metavar="X.Y.Z",
+              help="The questionnaire's version.")
+@force_option("Replace an existing output file.")
+def convert(survey: str, output: str, qid: Optional[str], version: str, force: bool) -> None:
+    """Convert a SurveyJS survey into a points questionnaire (format 2).
+
+    The survey follows the Canada Algorithmic Impact Assessment's conventions: names
+    ending -RS (raw impact), -MS (mitigation) or -NS (not scored), points after a choice
+    value's last hyphen (item3-2: 2 points), visibleIf conditions. Each page and panel
+    becomes a section; English and French text are both kept. Every construct that cannot
+    be mapped is one warning with its page and element; the result is checked before it is
+    written. Exit 0 (with warnings), or 2 if nothing usable was found.
+
+    
+    Examples:
+      risk-cli convert survey.json -o my-aia.yaml
+      risk-cli assess -q points.yaml --answers points-answers.yaml --no-input --format json
+    """
+    from risk_cli.workflows import convert as convert_flow
+
+    console = Console()
+    finish(convert_flow.run(survey, output, qid, version, force, console), console)
 
 
 @cli.command("questionnaires")

@@ -164,6 +164,10 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "questionnaires/uk-public-sector-ai-1.1.0.yaml"):
         (lib / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(BUNDLED, lib / name)
+    points = Path(__file__).parent / "fixtures" / "points"  # the points model (format 2)
+    shutil.copy(points / "small-survey.json", lib / "survey.json")
+    shutil.copy(points / "mini-points.yaml", lib / "points.yaml")
+    shutil.copy(points / "answers-high.yaml", lib / "points-answers.yaml")
     (lib / "sample_outputs").mkdir()
     for f in answers.values():
         shutil.copy(f, lib / "sample_outputs" / f.name)

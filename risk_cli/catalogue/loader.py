@@ -72,6 +72,10 @@ def validate(path: Path | str) -> tuple[list[Problem], list[Problem]]:
         doc = safe_yaml.load(path)
     except InputProblems as exc:
         return exc.problems, []
+    from risk_cli.catalogue import read_points
+
+    if read_points.is_format_2(doc.data):  # the points model (docs/questionnaire-format.md, format 2)
+        return read_points.validate(doc)
     f = Fields(doc)
     read_questionnaire(f)
     return f.problems, f.warnings

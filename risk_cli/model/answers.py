@@ -478,3 +478,11 @@ def _is_date(text: str) -> bool:
 def _show(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def dump_yaml(data: Any) -> str:
+    """Any data as YAML that reads back exactly (the dumper above), for the other files risk-cli
+    writes (a converted questionnaire, a points assessment's answers)."""
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,41 @@
+"""`risk-cli assess` on a points questionnaire: a short text summary, or the result as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from risk_cli.model.points import Outcome, english
+from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def summary_text(outcome: Outcome) -> str:
+    qn = outcome.questionnaire
+    lines = [f"{english(qn.title)} ({qn.label}), points model"]
+    for t in qn.totals:
+        lines.append(f"  {english(t.label)}: {outcome.totals[t.id]} of {_n(outcome.maximums[t.id])}")
+    for a in outcome.applied:
+        adj = a.adjustment
+        lines.append(f"  Adjustment: {adj.when_total} reached {a.share:.0%} of its maximum (at least "
+                     f"{adj.at_least_share:.0%}), so {adj.total} x {adj.multiply:g}: {_n(a.before)} -> {_n(a.after)}")
+    if not outcome.applied and qn.adjustments:
+        lines.append("  Adjustment: none applied")
+    lines.append(f"  Score: {_n(outcome.score)} of {_n(outcome.maximums[qn.score_total])}")
+    lines.append(f"  Level: {english(outcome.level.label)}")
+    if outcome.not_counted:
+        lines.append(f"  Not counted (answered but not shown): {', '.join(outcome.not_counted)}")
+    return "\n".join(lines)
+
+
+def result_json(outcome: Outcome) -> str:
+    return json_document(outcome.to_dict())
+
+
+FORMATS: Formats[Any] = Formats(
+    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.outcome), "a summary for people"),
+    Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome),
+              "the full result on stdout for pipelines"),
+)

@@ -1,0 +1,80 @@
+"""Answers to a points questionnaire (format 2): read from a YAML file, checked question by
+question with the line of each problem, and saved again after every interview answer.
+
+The file is the format-1 answers file's shape: `questionnaire: {id, version}` and `answers:`
+mapping each question id to a choice id (a `choice` question), a list of choice ids (`multi`)
+or text (`text`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from risk_cli import safe_yaml
+from risk_cli.errors import InputProblems, Problem
+from risk_cli.model.points import PointsQuestionnaire
+
+KEYS = ("questionnaire", "answers", "assessed_on")
+
+
+def read(path: str, qn: PointsQuestionnaire) -> dict[str, Any]:
+    """The answers in `path`, checked against `qn`; every problem raised at once."""
+    doc = safe_yaml.load(path)
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputProblems([doc.problem((), "an answers file is a mapping with 'answers'")])
+    for key in data:
+        if key not in KEYS:
+            problems.append(doc.problem((key,), f"unknown key '{key}' (allowed: {', '.join(KEYS)})"))
+    named = data.get("questionnaire")
+    if isinstance(named, dict) and named.get("id") not in (None, qn.id):
+        problems.append(doc.problem(("questionnaire", "id"),
+                                    f"these answers are for {named.get('id')!r}, not {qn.id!r}"))
+    raw = data.get("answers", {})
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append(doc.problem(("answers",), "'answers' must map question ids to answers"))
+        raw = {}
+    values: dict[str, Any] = {}
+    for qid, value in raw.items():
+        message = check(qn, qid, value)
+        if message:
+            problems.append(doc.problem(("answers", qid), message))
+        elif value is not None:
+            values[str(qid)] = list(value) if isinstance(value, list) else value
+    if problems:
+        raise InputProblems(problems)
+    return values
+
+
+def check(qn: PointsQuestionnaire, qid: Any, value: Any) -> str:
+    """What is wrong with one answer ("" when nothing)."""
+    q = qn.question(str(qid))
+    if q is None:
+        return f"unknown question '{qid}'"
+    if value is None:
+        return ""
+    if q.type == "text":
+        return "" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else "a text answer"
+    ids = value if q.type == "multi" else [value]
+    if q.type == "multi" and not isinstance(value, list):
+        return "a multi question takes a list of choice ids"
+    known = [c.id for c in q.choices]
+    for v in ids:
+        if not isinstance(v, str) or v not in known:
+            return f"'{v}' is not a choice of {q.id} (choices: {', '.join(known)})"
+    if q.type == "multi" and len(set(ids)) != len(ids):
+        return "a choice is given twice"
+    return ""
+
+
+def save(path: Path, qn: PointsQuestionnaire, values: dict[str, Any]) -> None:
+    from risk_cli.fileio import atomic_write_text
+
+    from risk_cli.model.answers import dump_yaml
+
+    text = dump_yaml({"questionnaire": {"id": qn.id, "version": qn.version}, "answers": values})
+    atomic_write_text(path, text)

@@ -1,0 +1,80 @@
+"""`risk-cli assess -q FILE` where FILE is a format-2 points questionnaire: read the answers (a
+file, or an interview in a terminal), score them with model.points, write the workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from risk_cli.errors import RiskCliError, exit_code
+from risk_cli.model import points
+from risk_cli.model.points import Outcome
+
+if TYPE_CHECKING:
+    from risk_cli.output.console import Console
+    from risk_cli.workflows.assess import Options
+
+
+def is_points(questionnaire: Optional[str]) -> bool:
+    """Whether -q names a format-2 questionnaire file."""
+    from risk_cli.catalogue import read_points
+
+    return bool(questionnaire) and read_points.file_is_format_2(str(questionnaire))
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    closing: tuple[str, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        return int(exit_code())
+
+
+UNSUPPORTED = (("previous_path", "--previous"), ("appetite_path", "--appetite"), ("fail_on", "--fail-on"))
+
+
+def run(options: "Options", console: "Console") -> Result:
+    from risk_cli.catalogue import read_points
+    from risk_cli.fileio import check_writable, free_name
+    from risk_cli.output.console import interview_terminal
+    from risk_cli.readers import points_answers
+
+    o = options
+    for attr, flag in UNSUPPORTED:
+        if getattr(o, attr):
+            raise RiskCliError(f"{flag} is not available for a points questionnaire ({o.questionnaire})")
+    qn = read_points.load(str(o.questionnaire))
+    out_path = Path(o.output) if o.output else None
+    if out_path is not None:
+        check_writable(out_path, o.force)
+    if o.answers_path and o.resume_path:
+        raise RiskCliError("give either --answers or --resume, not both")
+    source = o.answers_path or o.resume_path
+    where = None if o.no_input else interview_terminal()
+    if where is None:
+        if not source:
+            raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
+        values = points_answers.read(source, qn)
+    else:
+        from risk_cli.readers import points_terminal
+
+        start = points_answers.read(source, qn) if source else {}
+        target = Path(o.save_path or o.resume_path or free_name(Path("risk-answers.yaml")))
+        console.interview_on_stderr = where == "stderr"
+        console.echo(f"{points.english(qn.title)} ({qn.label}): {len(qn.questions)} questions. "
+                     f"Your answers are saved to {target} after every question.")
+        values = points_terminal.ask(qn, start, lambda v: points_answers.save(target, qn, v),
+                                     console.echo, err=where == "stderr")
+        points_answers.save(target, qn, values)
+    outcome = points.score(qn, values)
+    if outcome.not_counted:
+        console.warn(f"answered but not shown, so not counted: {', '.join(outcome.not_counted)}")
+    if out_path is not None:
+        from risk_cli.writers import points_workbook
+
+        points_workbook.write(outcome, out_path, force=o.force, marking=o.marking)
+        console.info(f"Points assessment written to {out_path}")
+    return Result(outcome)
