@@ -86,6 +86,49 @@ def decode(raw: bytes, name: str) -> str:
         ) from None
 
 
+PEEK_EVENTS = 10_000  # a header key sits near the top; past this, parse the file in full instead
+
+
+class Undecided(Exception):
+    """A header peek gave up (the key was not among the first PEEK_EVENTS parser events)."""
+
+
+def top_level_scalar(text: str, key: str) -> str | None:
+    """The plain value of one top-level key, parsing only as far as that key: a cheap look at a
+    file's header (which questionnaire format it is) before the whole file is parsed and checked.
+    None when the key is missing, its value is not a scalar, or the text is not a YAML mapping (the
+    full parse then says what is wrong). Raises Undecided after PEEK_EVENTS events, so that a huge
+    or hostile file goes to the full parse, whose size limits refuse it quickly."""
+    import yaml
+
+    depth, expect_key, current = 0, False, None
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+            if count > PEEK_EVENTS:
+                raise Undecided(key)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
+                    return None
+                if depth == 1 and current == key:
+                    return None
+                depth += 1
+                expect_key = depth == 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth <= 0:
+                    return None
+                expect_key = depth == 1
+            elif depth == 1 and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if expect_key:
+                    current = getattr(event, "value", None)
+                elif current == key:
+                    return getattr(event, "value", None)
+                expect_key = not expect_key
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def loads(text: str, name: str) -> Document:
     """Parse YAML text into plain data, refusing aliases and duplicate keys."""
     import yaml

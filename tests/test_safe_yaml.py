@@ -61,3 +61,22 @@ def test_missing_file_and_directory(tmp_path):
         safe_yaml.load(tmp_path / "nope.yaml")
     with pytest.raises(InputProblems, match="is a directory"):
         safe_yaml.load(tmp_path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("format: 2\nmodel: points\n", "2"),
+    ("# a comment\nid: x\nformat: 1\n", "1"),
+    ("id: x\nnested:\n  format: 2\n", None),  # only the top level counts
+    ("format:\n  - 2\n", None),  # not a scalar
+    ("- format: 2\n", None),  # not a mapping
+    ("format: [unclosed\n", None),  # broken: the full parse reports it
+    ("id: x\n", None),
+])
+def test_top_level_scalar_peeks_at_the_header(text, expected):
+    assert safe_yaml.top_level_scalar(text, "format") == expected
+
+
+def test_top_level_scalar_gives_up_on_a_huge_file_instead_of_walking_it():
+    text = "values: [" + ", ".join("1" for _ in range(safe_yaml.PEEK_EVENTS + 10)) + "]\nformat: 2\n"
+    with pytest.raises(safe_yaml.Undecided):
+        safe_yaml.top_level_scalar(text, "format")

@@ -44,7 +44,17 @@ def file_is_format_2(path: str) -> bool:
     """Whether a questionnaire file declares format 2 (False when it cannot be read: the format-1
     loader then reports why)."""
     try:
-        return Path(path).is_file() and is_format_2(safe_yaml.load(path).data)
+        if not Path(path).is_file():
+            return False
+        text = safe_yaml.read_text(path)
+        # most files are format 1: tell from the header, without parsing the whole questionnaire
+        # twice (the loader parses it, or takes it from the cache, next)
+        try:
+            if safe_yaml.top_level_scalar(text, "format") != str(FORMAT):
+                return False
+        except safe_yaml.Undecided:
+            pass  # a huge file: the full parse below decides, within its limits
+        return is_format_2(safe_yaml.loads(text, str(path)).data)
     except (InputProblems, OSError):
         return False
 
