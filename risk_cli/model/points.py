@@ -17,17 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional
 
 from risk_cli.model import conditions
 from risk_cli.model.conditions import Condition
-
-# A text is plain, or a mapping of language code to text with `en` always present.
-Text = Union[str, Mapping[str, str]]
-
-
-def english(text: Text) -> str:
-    return text if isinstance(text, str) else text.get("en", "")
+from risk_cli.model.text import Text, english  # noqa: F401 (english: re-exported for the points views)
 
 
 @dataclass(frozen=True)
