@@ -116,28 +116,34 @@ def use_cases(out: Path) -> set[str]:
 
 
 def test_a_second_batch_into_the_same_folder_is_refused_at_once(tmp_path):
-    first = team_inputs(tmp_path / "first", 120, "First")
-    second = team_inputs(tmp_path / "second", 120, "Second")
+    import signal
+
+    first = team_inputs(tmp_path / "first", 12, "First")
+    second = team_inputs(tmp_path / "second", 12, "Second")
     out = tmp_path / "out"
     a = start_batch(first, out)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out.is_dir() and any(out.glob("*-register.xlsx"))):
-        time.sleep(0.01)
-    assert a.poll() is None, "the first batch finished before the second started"
-    b = start_batch(second, out, "--force")  # even --force does not let it in
-    assert b.wait(timeout=30) == 2
-    assert b.stderr.read().splitlines() == [LOCKED.format(out)]
-    assert a.poll() is None, "the refusal came at once, while the first was still writing"
+        time.sleep(0.005)
+    a.send_signal(signal.SIGSTOP)  # hold the first batch mid-run, holding its lock, for as long as the check takes
+    try:
+        assert a.poll() is None, "the first batch finished before the second started"
+        b = start_batch(second, out, "--force")  # even --force does not let it in
+        assert b.wait(timeout=30) == 2
+        assert b.stderr.read().splitlines() == [LOCKED.format(out)]
+        assert a.poll() is None, "the refusal came at once, while the first was still writing"
+    finally:
+        a.send_signal(signal.SIGCONT)
     assert a.wait(timeout=120) == 0, a.stderr.read()
-    assert len(list(out.glob("*-register.xlsx"))) == 120 and (out / "batch-summary.xlsx").exists()
+    assert len(list(out.glob("*-register.xlsx"))) == 12 and (out / "batch-summary.xlsx").exists()
     assert use_cases(out) == {"First"}  # nothing of the second's
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # the lock file went with the run
 
 
 def test_two_batches_started_together_one_writes_and_the_other_writes_nothing(tmp_path):
     for n in range(ROUNDS):
-        first = team_inputs(tmp_path / f"first-{n}", 30, "First")
-        second = team_inputs(tmp_path / f"second-{n}", 30, "Second")
+        first = team_inputs(tmp_path / f"first-{n}", 12, "First")
+        second = team_inputs(tmp_path / f"second-{n}", 12, "Second")
         out = tmp_path / f"out-{n}"
         procs = [start_batch(first, out), start_batch(second, out)]
         codes = [p.wait(timeout=120) for p in procs]
@@ -150,7 +156,7 @@ def test_two_batches_started_together_one_writes_and_the_other_writes_nothing(tm
         assert loser == [LOCKED.format(out)] or all(line.endswith("already exists; use --force to replace it")
                                                      for line in loser), loser
         assert use_cases(out) == {["First", "Second"][winner]}
-        assert len(list(out.glob("*-register.xlsx"))) == 30
+        assert len(list(out.glob("*-register.xlsx"))) == 12
 
 
 def test_a_lock_held_by_another_run_refuses_batch_and_import(tmp_path, run):
