@@ -5,8 +5,10 @@ Examples are found, not listed: each line of a README code block (after "$ " and
 and each inline `risk-cli ...` span, and each line of a --help "Examples:" block. Each runs in
 a fresh temporary folder holding the files it reads, made from sample_outputs/ (answers files,
 registers, templates filled in from the same answers) and the bundled questionnaire, never the
-files it writes. Examples that score a file run the installed risk-cli in bash (so globs and
-`> file` work, as typed). Examples that start an interview run the real CLI in-process as in a
+files it writes. Examples that use the shell (a glob, `> file`, a pipe) run the installed
+risk-cli in bash, as typed; the others run the real CLI in-process with the same arguments
+(starting a Python process for each cost half a second; tests/test_startup.py and the shell
+examples cover the installed command). Examples that start an interview run the real CLI in-process as in a
 terminal, with the person at the keyboard replaced by the sample's answers (the prompts
 themselves are driven in test_prompting, test_note_feedback and test_terminal_streams).
 
@@ -212,6 +214,16 @@ def run_in_terminal(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch)
     return result.exit_code, result.output
 
 
+SHELL_SYNTAX = re.compile(r"[|&;<>*?$`]")
+
+
+def run_in_process(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output[-2000:] + result.stderr[-3000:]
+
+
 def run_in_shell(command: str, cwd: Path) -> tuple[int, str]:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
@@ -240,6 +252,8 @@ def test_example_runs_with_its_documented_exit_code(command: str, library: Path,
     cwd = folder_for(library, tmp_path, argv)
     if interactive(argv):
         code, output = run_in_terminal(argv, cwd, monkeypatch)
+    elif not SHELL_SYNTAX.search(command):
+        code, output = run_in_process(argv, cwd, monkeypatch)
     else:
         code, output = run_in_shell(command, cwd)
     assert code == EXPECTED.get(command, 0), f"{command}: exit {code}\n{output}"
