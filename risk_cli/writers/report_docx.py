@@ -121,23 +121,26 @@ def _table(doc: Any, headers: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...
 
     table = doc.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
+    # each row's cells, taken once: table.cell() and column.cells rebuild the whole table's list
+    # of cells on every call, which made a 60-row table take a second
+    grid = [row.cells for row in table.rows]
     for i, header in enumerate(headers):
-        _put(table.cell(0, i), Cell(header, "F3F2F1"), bold=True)
+        _put(grid[0][i], Cell(header, "F3F2F1"), bold=True)
     _repeat_header(table.rows[0])
     for r, row in enumerate(rows, start=1):
         for c, cell in enumerate(row):
-            _put(table.cell(r, c), cell)
-    for row in table.rows:
-        for cell in row.cells:
+            _put(grid[r][c], cell)
+    for cells in grid:
+        for cell in cells:
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(8)
-    _widths(table, headers, rows)
+    _widths(table, grid, headers, rows)
     doc.add_paragraph()
     return table
 
 
-def _widths(table: Any, headers: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...]) -> None:
+def _widths(table: Any, grid: list[Any], headers: tuple[str, ...], rows: tuple[tuple[Cell, ...], ...]) -> None:
     """Columns as wide as their text needs within the 178 mm between the margins: every column at
     least as wide as its longest word (an id, a date), the room left shared by how much text each has."""
     from docx.shared import Mm
@@ -156,8 +159,8 @@ def _widths(table: Any, headers: tuple[str, ...], rows: tuple[tuple[Cell, ...], 
     for i, width in enumerate(widths):
         size = Mm(width * scale)
         table.columns[i].width = size  # the grid, which LibreOffice follows
-        for cell in table.columns[i].cells:
-            cell.width = size
+        for cells in grid:
+            cells[i].width = size
 
 
 def _put(cell: Any, value: Cell, bold: bool = False) -> None:
