@@ -91,9 +91,10 @@ def fills_used():
     from risk_cli.writers import atrs_xlsx, register as register_xlsx, template, xlsx
 
     colours = set()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # read at collection, in every test process: the fast one
     for path in (ROOT / "questionnaires").glob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        colours |= {band["colour"] for band in data["scoring"]["ratings"]}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        colours |= {band["colour"] for band in data.get("scoring", {}).get("ratings", [])}
     colours |= set(register_xlsx.CHECK_FILLS.values()) | set(atrs_xlsx.STATUS_FILL.values())
     colours |= {"FFEB9C", "FFC7CE"}
     for f in (xlsx.HEADER_FILL, xlsx.GREY_FILL, template.ANSWER_FILL, template.NOTE_FILL, template.SECTION_FILL):
