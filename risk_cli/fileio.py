@@ -115,6 +115,16 @@ def remove_pending() -> None:
     _PENDING.clear()
 
 
+def long_part(path: Path) -> str | None:
+    """Why a folder path cannot exist on common file systems (one of its names is over NAME_MAX
+    bytes), before asking the file system about it, which fails with no hint of the cause."""
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            return f"a folder name in it is {size:,} bytes long; the limit is {NAME_MAX}: give a shorter name"
+    return None
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Fail early, before any work, if `path` cannot or must not be written."""
     if len(os.fsencode(path.name)) > NAME_MAX:

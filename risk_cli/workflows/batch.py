@@ -579,9 +579,11 @@ def run(inputs: Sequence[str | Path], outdir: str | Path, options: Options, jobs
 
     Ctrl-C ends in Interrupted: the registers written so far are complete files; no summary.
     """
-    from risk_cli.fileio import folder_lock
+    from risk_cli.fileio import folder_lock, long_part
 
     out = Path(outdir)
+    if long_part(out):
+        raise RiskCliError(f"{out}: {long_part(out)}")
     if out.exists() and not out.is_dir():
         raise RiskCliError(f"{out}: is not a folder; -o needs a folder for the registers")
     with folder_lock(out):  # a second batch into OUTDIR is refused at once, before anything is written

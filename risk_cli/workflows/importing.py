@@ -113,6 +113,8 @@ def outputs_for(path: Path, out_dir: Path) -> list[Path]:
 def plan(items: list[Item], out_dir: Path, force: bool) -> list[Problem]:
     """Problems with where the outputs would go; any of them stops the whole import."""
     problems: list[Problem] = []
+    if fileio.long_part(out_dir):
+        return [Problem(str(out_dir), fileio.long_part(out_dir) or "")]
     if out_dir.exists() and not out_dir.is_dir():
         return [Problem(str(out_dir), "is a file, not a folder; give a folder with -o")]
     inputs = {i.path.resolve(): i.path for i in items}
@@ -150,7 +152,8 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
     items += [check_one(p, versions, appetite, allow_incomplete) for p in paths]
-    if dry_run or (out_dir.exists() and not out_dir.is_dir()) or not any(i.ok for i in items):
+    if dry_run or fileio.long_part(out_dir) or (out_dir.exists() and not out_dir.is_dir()) \
+            or not any(i.ok for i in items):
         return Report(items, plan(items, out_dir, force), dry_run, written=False, out_dir=out_dir)
     from risk_cli.fileio import folder_lock
 

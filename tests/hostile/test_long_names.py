@@ -36,6 +36,18 @@ def test_an_output_name_over_255_bytes_is_one_line(tmp_path):
     assert error_lines(result) == [f"error: {out}: the file name is 305 bytes long; the limit is 255: give a shorter name"]
 
 
+@pytest.mark.parametrize("command", ["batch", "import"])
+def test_an_output_folder_name_over_255_bytes_is_one_line(command, tmp_path):
+    """Before: exit 70, "internal error: OSError: [Errno 36] File name too long"."""
+    answers = write_yaml(tmp_path / "a.yaml", mini_answers())
+    out = tmp_path / ("d" * 300) / "registers"
+    result, _ = invoke(command, answers, "-q", MINI, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert error_lines(result) == [f"error: {out}: a folder name in it is 300 bytes long; the limit is 255: "
+                                   "give a shorter name"]
+    assert names(tmp_path) == ["a.yaml"]
+
+
 @pytest.mark.parametrize("stem", ["a" * 245, "é" * 122 + "b"], ids=["245 characters", "multi-byte"])
 def test_import_and_batch_shorten_names_derived_from_a_long_input(stem, tmp_path):
     source = write_yaml(tmp_path / f"{stem}.yaml", mini_answers())
