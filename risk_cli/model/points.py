@@ -105,6 +105,11 @@ class PointsQuestionnaire:
     sha256: str = ""
     path: str = ""
     model: str = "points"
+    languages: tuple[str, ...] = ("en",)  # the languages it offers, its default first
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
 
     @property
     def label(self) -> str:
