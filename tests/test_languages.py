@@ -109,3 +109,103 @@ def answers(tmp_path: Path, values: dict, language: str | None = None, qid: str 
     path = tmp_path / "answers.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return str(path)
+
+
+# -- 2. --lang, 3. the language recorded in the answers, 4. the Welsh fixture -------------------
+
+WELSH_ANSWERS = {"personal-data": "yes", "languages": ["english", "welsh"], "checked": "yes"}
+
+
+def interview(monkeypatch, tmp_path: Path, *args: str):
+    import risk_cli.output.console as console
+
+    monkeypatch.setattr(console, "interview_terminal", lambda: "stdout")
+    save = tmp_path / "saved.yaml"
+    # personal-data: 1 (yes); languages: 1,2; notes: skip; checked: 1 (yes)
+    result = run("assess", "-q", BILINGUAL, "--save", str(save), "--format", "json", *args,
+                 input="1\n1,2\n\n1\n")
+    return result, save
+
+
+def test_interview_in_welsh_records_the_language(tmp_path, monkeypatch):
+    result, save = interview(monkeypatch, tmp_path, "--lang", "cy")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "A yw'r system yn defnyddio data personol?" in out
+    assert "Data personol: unrhyw wybodaeth am berson byw." in out
+    assert "1. Ydy" in out and "2. Nac ydy" in out and "2. Cymraeg" in out
+    assert "Does the system use personal data?" not in out
+    saved = yaml.safe_load(save.read_text(encoding="utf-8"))
+    assert saved["language"] == "cy"
+    data = json.loads(out[out.index("{\n"):])
+    assert data["language"] == "cy" and data["level"]["label"] == "Lefel 2"
+    assert data["questionnaire"]["title"] == "Asesiad effaith"
+
+
+def test_interview_defaults_to_the_first_language(tmp_path, monkeypatch):
+    result, save = interview(monkeypatch, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Does the system use personal data?" in result.stdout
+    assert yaml.safe_load(save.read_text(encoding="utf-8"))["language"] == "en"
+
+
+def test_a_language_not_offered_stops_before_any_question(tmp_path, monkeypatch):
+    result, save = interview(monkeypatch, tmp_path, "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --lang fr: bilingual-points 0.1.0 offers en, cy; not fr"
+    assert "personal data" not in result.stdout and not save.exists()
+
+
+def test_answers_language_is_used_and_lang_overrides_it(tmp_path):
+    path = answers(tmp_path, WELSH_ANSWERS, language="cy")
+    out = tmp_path / "result.xlsx"
+    result = run("assess", "-q", BILINGUAL, "--answers", path, "--no-input", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Asesiad effaith" in result.stdout and "Effaith: 5 of 5" in result.stdout
+    assert "Lefel 2" in result.stdout
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    res = [r for r in wb["Result"].iter_rows(values_only=True)]
+    assert res[0][0].startswith("Asesiad effaith")
+    assert ("Language", "cy") in [(r[0], r[1]) for r in res]
+    assert ("Level", "Lefel 2") in [(r[0], r[1]) for r in res]
+    rows = list(wb["Answers"].iter_rows(values_only=True))
+    first = next(r for r in rows if r[1] == "personal-data")
+    assert first[0] == "Effaith" and first[2] == "A yw'r system yn defnyddio data personol?" and first[4] == "Ydy"
+    langs = next(r for r in rows if r[1] == "languages")
+    assert langs[4] == "Saesneg; Cymraeg"
+    result = run("assess", "-q", BILINGUAL, "--answers", path, "--no-input", "--format", "json", "--lang", "en")
+    data = json.loads(result.stdout)
+    assert data["language"] == "en" and data["level"]["label"] == "Level 2"
+
+
+def test_answers_with_a_language_not_offered_is_one_line(tmp_path):
+    path = answers(tmp_path, WELSH_ANSWERS, language="fr")
+    result = run("assess", "-q", BILINGUAL, "--answers", path, "--no-input")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and path in lines[0] and "language" in lines[0] and "'fr'" in lines[0], result.stderr
+    assert PLACE.search(lines[0])
+
+
+def test_environment_default_when_offered(tmp_path):
+    path = answers(tmp_path, WELSH_ANSWERS)
+    result = run("assess", "-q", BILINGUAL, "--answers", path, "--no-input", "--format", "json",
+                 env={"RISK_CLI_LANG": "cy"})
+    assert json.loads(result.stdout)["language"] == "cy"
+    result = run("assess", "-q", MINI, "--answers", answers(tmp_path, {}, qid="mini-points"), "--no-input",
+                 "--format", "json", env={"RISK_CLI_LANG": "cy"})
+    assert result.exit_code == 0 and json.loads(result.stdout)["language"] == "en"  # a preference only
+
+
+def test_format_1_commands_are_english_only(tmp_path):
+    ok = run("questionnaires", "--lang", "en")
+    assert ok.exit_code == 0
+    for args in (["questionnaires"], ["template", "-o", str(tmp_path / "t.xlsx")], ["assess", "--no-input"],
+                 ["batch", str(tmp_path), "-o", str(tmp_path / "out")], ["import", str(tmp_path)],
+                 ["portfolio", str(tmp_path)], ["report", "x.yaml"], ["atrs", "x.yaml"]):
+        result = run(*args, "--lang", "cy")
+        assert result.exit_code == 2, args
+        assert result.stderr.strip() == "error: --lang cy: format-1 questionnaires offer en; not cy", args
+    assert not (tmp_path / "t.xlsx").exists()
