@@ -209,3 +209,16 @@ def test_format_1_commands_are_english_only(tmp_path):
         assert result.exit_code == 2, args
         assert result.stderr.strip() == "error: --lang cy: format-1 questionnaires offer en; not cy", args
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_resume_carries_on_in_the_recorded_language(tmp_path, monkeypatch):
+    import risk_cli.output.console as console
+
+    monkeypatch.setattr(console, "interview_terminal", lambda: "stdout")
+    saved = tmp_path / "saved.yaml"
+    saved.write_text(yaml.safe_dump({"questionnaire": {"id": "bilingual-points", "version": "0.1.0"},
+                                     "language": "cy", "answers": {"personal-data": "no"}}), encoding="utf-8")
+    result = run("assess", "-q", BILINGUAL, "--resume", str(saved), "--format", "json", input="1\n\n2\n")
+    assert result.exit_code == 0, result.output
+    assert "Ieithoedd y gwasanaeth" in result.stdout and "Nac oes" in result.stdout
+    assert yaml.safe_load(saved.read_text(encoding="utf-8"))["language"] == "cy"
