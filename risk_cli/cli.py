@@ -146,6 +146,21 @@ def marking_option() -> Decorator:
                              "OFFICIAL-SENSITIVE, SECRET, TOP SECRET; any one line of up to 50 characters).")
 
 
+def lang_option() -> Decorator:
+    """--lang: the language of the questionnaire's texts (docs/questionnaire-format.md)."""
+    return click.option("--lang", metavar="CODE",
+                        help="Show and write the questionnaire's texts in this language (a two-letter code such as "
+                             "en, fr, cy) when it offers it; the tool's own words stay English. Default: the "
+                             "answers file's language, else RISK_CLI_LANG if the questionnaire offers it, else the "
+                             "questionnaire's first language. Format-1 questionnaires are in English only.")
+
+
+def english_only(lang: Optional[str]) -> None:
+    """A format-1 questionnaire (the 5x5 register) is in English only: --lang en, or nothing."""
+    if lang and lang != "en":
+        raise RiskCliError(f"--lang {lang}: format-1 questionnaires offer en; not {lang}")
+
+
 def quiet_option(help: str) -> Decorator:
     return click.option("--quiet", is_flag=True, help=help)
 
@@ -196,10 +211,11 @@ def finish(result: Any, console: Console, formats: Optional[Formats[Any]] = None
 @click.option("--allow-incomplete", is_flag=True,
               help="With --answers and --no-input: score a file with required answers missing, each read "
                    "cautiously (as \"Don't know\"); the register is marked PROVISIONAL and lists them.")
+@lang_option()
 def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_path: Optional[str],
            save_path: Optional[str], review: bool, no_input: bool, output: Optional[str], force: bool, fmt: str,
            fail_on: Optional[str], previous_path: Optional[str], appetite_path: Optional[str], marking: str,
-           allow_incomplete: bool) -> None:
+           allow_incomplete: bool, lang: Optional[str]) -> None:
     """Assess an AI use case and write its risk register.
 
     In a terminal it asks the questions, profile first, saving your answers after every one:
@@ -224,7 +240,8 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
     console = Console()
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
-                                  fail_on, previous_path, appetite_path, marking, allow_incomplete, review)
+                                  fail_on, previous_path, appetite_path, marking, allow_incomplete, review,
+                                  lang=lang)
     from risk_cli.workflows import points as points_flow
 
     if points_flow.is_points(questionnaire):  # a format-2 points questionnaire (docs/questionnaire-format.md)
@@ -232,6 +249,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
 
         finish(points_flow.run(options, console), console, points_view.FORMATS, fmt)
         return
+    english_only(lang)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
 
 
@@ -284,7 +302,8 @@ def convert(survey: str, output: str, qid: Optional[str], version: str, force: b
 
 @cli.command("questionnaires")
 @format_option(questionnaires_view.FORMATS)
-def list_questionnaires(fmt: str) -> None:
+@lang_option()
+def list_questionnaires(fmt: str, lang: Optional[str]) -> None:
     """List the questionnaires bundled with risk-cli.
 
     
@@ -292,6 +311,7 @@ def list_questionnaires(fmt: str) -> None:
       risk-cli questionnaires
       risk-cli questionnaires --format json
     """
+    english_only(lang)  # the bundled questionnaires are format 1
     from risk_cli.workflows import questionnaires
 
     console = Console()
@@ -330,9 +350,10 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
                    "<name>-atrs.xlsx (see risk-cli atrs). An input whose questionnaire has no ATRS mapping is bad.")
 @include_security_option()
 @marking_option()
+@lang_option()
 def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnaire: Optional[str], fmt: str,
           fail_on: Optional[str], force: bool, quiet: bool, appetite_path: Optional[str], atrs_records: bool,
-          include_security: bool, marking: str) -> None:
+          include_security: bool, marking: str, lang: Optional[str]) -> None:
     """Assess many inputs at once: one register each, plus a summary workbook.
 
     INPUT is an answers file (.yaml), a filled questionnaire template or a register
@@ -352,6 +373,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
       risk-cli batch assessments/ -o out/ --fail-on extreme --force
       risk-cli batch assessments/ -o out/ --atrs         # and a draft ATRS record for each
     """
+    english_only(lang)
     from risk_cli.workflows import batch as batch_flow
 
     console = Console()
@@ -369,7 +391,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
 @click.option("-o", "--output", required=True, metavar="FILE.xlsx", help="Where to write the template.")
 @force_option("Replace an existing file.")
 @marking_option()
-def template(questionnaire: Optional[str], output: str, force: bool, marking: str) -> None:
+@lang_option()
+def template(questionnaire: Optional[str], output: str, force: bool, marking: str, lang: Optional[str]) -> None:
     """Write a questionnaire as an Excel workbook a team can fill in without risk-cli.
 
     The workbook has an Instructions sheet and a Questions sheet: one row per question with
@@ -384,6 +407,7 @@ def template(questionnaire: Optional[str], output: str, force: bool, marking: st
       risk-cli template -q uk-public-sector-ai@1.0.0 -o questionnaire-1.0.0.xlsx
       risk-cli template -q my-questionnaire.yaml -o my-questionnaire.xlsx --force
     """
+    english_only(lang)
     from risk_cli.workflows import questionnaires
 
     questionnaires.write_template(questionnaire, output, force, Console(), marking)
@@ -417,8 +441,9 @@ Exit codes:
                    "cautiously (as \"Don't know\"); the register is marked PROVISIONAL and lists every "
                    "question not answered, and the answers file records them. Every other problem still "
                    "refuses the input. Default: strict, a blank required answer is a problem.")
+@lang_option()
 def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], dry_run: bool, force: bool,
-            fmt: str, appetite_path: Optional[str], marking: str, allow_incomplete: bool) -> None:
+            fmt: str, appetite_path: Optional[str], marking: str, allow_incomplete: bool, lang: Optional[str]) -> None:
     """Import filled questionnaire templates, answers files and registers.
 
     Every input is checked first and every problem reported with its place (file,
@@ -436,6 +461,7 @@ def import_(files: tuple[str, ...], outdir: str, questionnaire: Optional[str], d
       risk-cli import returns/ -o imported/ --force --format json
       risk-cli import returns/ -o drafts/ --allow-incomplete   # blanks scored cautiously, marked provisional
     """
+    english_only(lang)
     from pathlib import Path
 
     from risk_cli.workflows import importing
@@ -472,9 +498,10 @@ Exit codes:
 @quiet_option("No progress bar.")
 @appetite_option()
 @marking_option()
+@lang_option()
 def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optional[str], questionnaires: tuple[str, ...],
               force: bool, fmt: str, strict: bool, escalate_tier: Optional[int], quiet: bool,
-              appetite_path: Optional[str], marking: str) -> None:
+              appetite_path: Optional[str], marking: str, lang: Optional[str]) -> None:
     """One view across many use cases: tiers, heat maps, barriers, escalations.
 
     INPUT is a register risk-cli wrote, an answers file, a filled template, or a folder
@@ -493,6 +520,7 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optio
       risk-cli portfolio returns/ -o portfolio.xlsx --strict
       risk-cli portfolio registers/ --report board-pack.html
     """
+    english_only(lang)
     from risk_cli.workflows import portfolio as portfolio_flow
 
     console = Console()
@@ -523,8 +551,9 @@ Exit codes:
 @force_option("Replace output files that exist.")
 @include_security_option()
 @marking_option()
+@lang_option()
 def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnaire: Optional[str], force: bool,
-         include_security: bool, marking: str) -> None:
+         include_security: bool, marking: str, lang: Optional[str]) -> None:
     """Draft an Algorithmic Transparency Recording Standard (ATRS) record.
 
     INPUT is an answers file, a register risk-cli wrote or a filled template. The record
@@ -548,6 +577,7 @@ def atrs(source: str, outputs: tuple[str, ...], fmt: Optional[str], questionnair
       risk-cli atrs register.xlsx -o record.json --force
       risk-cli atrs answers.yaml --format json
     """
+    english_only(lang)
     from risk_cli.workflows import atrs as atrs_flow
 
     console = Console()
@@ -574,8 +604,9 @@ Exit codes:
 @appetite_option()
 @force_option("Replace OUT if it exists.")
 @marking_option()
+@lang_option()
 def report(source: str, output: Optional[str], questionnaire: Optional[str], appetite_path: Optional[str],
-           force: bool, marking: str) -> None:
+           force: bool, marking: str, lang: Optional[str]) -> None:
     """Write a board pack for one AI use case: Markdown, HTML or Word.
 
     INPUT is an answers file, a register risk-cli wrote or a filled template; it is scored
@@ -594,6 +625,7 @@ def report(source: str, output: Optional[str], questionnaire: Optional[str], app
       risk-cli report register.xlsx -o board-pack.html  # open in a browser, print to PDF
       risk-cli report answers.yaml -o board-pack.docx --marking OFFICIAL-SENSITIVE
     """
+    english_only(lang)
     from risk_cli.output import report as report_view
     from risk_cli.workflows import report as report_flow
 

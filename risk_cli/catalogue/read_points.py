@@ -25,7 +25,7 @@ from risk_cli.model.points import (
 
 FORMAT = 2
 TOP_KEYS = ("format", "model", "id", "version", "title", "totals", "score", "levels", "sections")
-OPTIONAL_TOP_KEYS = ("description", "adjustments")
+OPTIONAL_TOP_KEYS = ("description", "adjustments", "languages")
 MODELS = ("points",)
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LANG = re.compile(r"[a-z]{2}$")
@@ -87,6 +87,9 @@ def text(f: Fields, raw: dict, key: str, path: Path_, required: bool = True) -> 
         return ""
     value = raw[key]
     if isinstance(value, dict):
+        texts = getattr(f, "texts", None)
+        if texts is not None:
+            texts.append((path + (key,), value))
         if "en" not in value:
             f.error(path + (key,), "text in several languages needs 'en'")
         out = {}
@@ -147,6 +150,7 @@ def read(f: Fields) -> Optional[PointsQuestionnaire]:
     qid = f.text(top, "id", (), pattern=re.compile(r"[a-z0-9][a-z0-9-]*$"),
                  what="questionnaire id (lower case letters, digits and -)")
     version = f.text(top, "version", (), pattern=VERSION, what="version (MAJOR.MINOR.PATCH)")
+    f.texts = []  # type: ignore[attr-defined]  # every text mapping and its path, for _languages
     title = text(f, top, "title", ())
     description = text(f, top, "description", (), required=False)
     totals = _totals(f, top)
@@ -158,12 +162,51 @@ def read(f: Fields) -> Optional[PointsQuestionnaire]:
     adjustments = _adjustments(f, top, total_ids)
     levels = _levels(f, top)
     sections, questions = _sections(f, top, total_ids)
+    languages = _languages(f, top, f.texts)  # type: ignore[attr-defined]
     if f.problems:
         return None
     return PointsQuestionnaire(
         id=qid, version=version, title=title, totals=tuple(totals), score_total=str(score_total),
         adjustments=tuple(adjustments), levels=tuple(levels), sections=tuple(sections),
-        questions=tuple(questions), description=description, sha256=_content_hash(raw))
+        questions=tuple(questions), description=description, sha256=_content_hash(raw),
+        languages=languages)
+
+
+def _languages(f: Fields, top: dict, texts: list[tuple[Path_, dict]]) -> tuple[str, ...]:
+    """The languages the questionnaire offers, its default first: `languages:` as declared (each a
+    two-letter code, once, `en` among them since the tool's own words are English), or else those
+    its texts use, English first. A text mapping may use only declared languages; a declared
+    language a translated text leaves out is a warning (the text is shown in English there)."""
+    used = {lang for _, t in texts for lang in t if isinstance(lang, str) and LANG.match(lang)}
+    if "languages" not in top:
+        return ("en",) + tuple(sorted(used - {"en"}))
+    raw = top["languages"]
+    if not isinstance(raw, list) or not raw:
+        f.error(("languages",), "'languages' is a list of two-letter language codes, the default first: [en, fr]")
+        return ("en",)
+    declared: list[str] = []
+    for i, code in enumerate(raw):
+        if not isinstance(code, str) or not LANG.match(code):
+            f.error(("languages", i), f"'{code}' is not a two-letter language code (such as en, fr, cy)")
+        elif code in declared:
+            f.error(("languages", i), f"'{code}' is given twice")
+        else:
+            declared.append(code)
+    if declared and "en" not in declared:
+        f.error(("languages",), f"'languages' must include en (the tool's own words are English); "
+                                f"it gives {', '.join(declared)}")
+    if not declared:
+        return ("en",)
+    offered = ", ".join(declared)
+    for path, t in texts:
+        codes = [c for c in t if isinstance(c, str) and LANG.match(c)]
+        for code in codes:
+            if code not in declared:
+                f.error(path + (code,), f"language '{code}' is not one of the questionnaire's languages ({offered})")
+        missing = [c for c in declared if c not in t]
+        if missing and len(codes) > 1:
+            f.warn(path, f"no {', '.join(missing)} text (declared in 'languages'): shown in English there")
+    return tuple(declared)
 
 
 def _content_hash(raw: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Optional
 
 from risk_cli.model import conditions
 from risk_cli.model.conditions import Condition
-from risk_cli.model.text import Text, english  # noqa: F401 (english: re-exported for the points views)
+from risk_cli.model.text import Text, english, in_language  # noqa: F401 (re-exported for the points views)
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,11 @@ class PointsQuestionnaire:
     sha256: str = ""
     path: str = ""
     model: str = "points"
+    languages: tuple[str, ...] = ("en",)  # the languages it offers, its default first
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
 
     @property
     def label(self) -> str:
@@ -210,10 +215,12 @@ class Outcome:
     level: Level
     not_counted: tuple[str, ...] = field(default=())  # answered but hidden questions
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         qn = self.questionnaire
         return {
-            "questionnaire": {"id": qn.id, "version": qn.version, "sha256": qn.sha256, "model": qn.model},
+            "questionnaire": {"id": qn.id, "version": qn.version, "sha256": qn.sha256, "model": qn.model,
+                              "title": in_language(qn.title, lang)},
+            "language": lang,
             "totals": dict(self.totals),
             "maximums": {k: _number(v) for k, v in self.maximums.items()},
             "adjustments": [
@@ -223,7 +230,7 @@ class Outcome:
                 for a in self.applied],
             "score": _number(self.score),
             "score_total": qn.score_total,
-            "level": {"id": self.level.id, "label": english(self.level.label)},
+            "level": {"id": self.level.id, "label": in_language(self.level.label, lang)},
             "not_counted": list(self.not_counted),
             "answers": [
                 {"question": q.id, "total": q.total, "answer": self.values.get(q.id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from risk_cli.model.points import Outcome, english
+from risk_cli.model.points import Outcome, in_language
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 
@@ -12,11 +12,11 @@ def _n(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def summary_text(outcome: Outcome) -> str:
+def summary_text(outcome: Outcome, lang: str = "en") -> str:
     qn = outcome.questionnaire
-    lines = [f"{english(qn.title)} ({qn.label}), points model"]
+    lines = [f"{in_language(qn.title, lang)} ({qn.label}), points model"]
     for t in qn.totals:
-        lines.append(f"  {english(t.label)}: {outcome.totals[t.id]} of {_n(outcome.maximums[t.id])}")
+        lines.append(f"  {in_language(t.label, lang)}: {outcome.totals[t.id]} of {_n(outcome.maximums[t.id])}")
     for a in outcome.applied:
         adj = a.adjustment
         lines.append(f"  Adjustment: {adj.when_total} reached {a.share:.0%} of its maximum (at least "
@@ -24,18 +24,18 @@ def summary_text(outcome: Outcome) -> str:
     if not outcome.applied and qn.adjustments:
         lines.append("  Adjustment: none applied")
     lines.append(f"  Score: {_n(outcome.score)} of {_n(outcome.maximums[qn.score_total])}")
-    lines.append(f"  Level: {english(outcome.level.label)}")
+    lines.append(f"  Level: {in_language(outcome.level.label, lang)}")
     if outcome.not_counted:
         lines.append(f"  Not counted (answered but not shown): {', '.join(outcome.not_counted)}")
     return "\n".join(lines)
 
 
-def result_json(outcome: Outcome) -> str:
-    return json_document(outcome.to_dict())
+def result_json(outcome: Outcome, lang: str = "en") -> str:
+    return json_document(outcome.to_dict(lang))
 
 
 FORMATS: Formats[Any] = Formats(
-    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.outcome), "a summary for people"),
-    Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome),
+    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.outcome, result.lang), "a summary for people"),
+    Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome, result.lang),
               "the full result on stdout for pipelines"),
 )

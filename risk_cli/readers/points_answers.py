@@ -9,17 +9,23 @@ or text (`text`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from risk_cli import safe_yaml
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.model.points import PointsQuestionnaire
 
-KEYS = ("questionnaire", "answers", "assessed_on")
+KEYS = ("questionnaire", "language", "answers", "assessed_on")
 
 
 def read(path: str, qn: PointsQuestionnaire) -> dict[str, Any]:
     """The answers in `path`, checked against `qn`; every problem raised at once."""
+    return read_with_language(path, qn)[0]
+
+
+def read_with_language(path: str, qn: PointsQuestionnaire) -> tuple[dict[str, Any], Optional[str]]:
+    """The answers and the language they were given in (`language:`, None when not recorded); a
+    language the questionnaire does not offer is a problem at its key."""
     doc = safe_yaml.load(path)
     problems: list[Problem] = []
     data = doc.data
@@ -32,6 +38,11 @@ def read(path: str, qn: PointsQuestionnaire) -> dict[str, Any]:
     if isinstance(named, dict) and named.get("id") not in (None, qn.id):
         problems.append(doc.problem(("questionnaire", "id"),
                                     f"these answers are for {named.get('id')!r}, not {qn.id!r}"))
+    language = data.get("language")
+    if "language" in data and (not isinstance(language, str) or language not in qn.languages):
+        problems.append(doc.problem(("language",), f"language {language!r} is not offered by {qn.id} "
+                                                   f"(offers {', '.join(qn.languages)})"))
+        language = None
     raw = data.get("answers", {})
     if raw is None:
         raw = {}
@@ -47,7 +58,7 @@ def read(path: str, qn: PointsQuestionnaire) -> dict[str, Any]:
             values[str(qid)] = list(value) if isinstance(value, list) else value
     if problems:
         raise InputProblems(problems)
-    return values
+    return values, language
 
 
 def check(qn: PointsQuestionnaire, qid: Any, value: Any) -> str:
@@ -71,10 +82,14 @@ def check(qn: PointsQuestionnaire, qid: Any, value: Any) -> str:
     return ""
 
 
-def save(path: Path, qn: PointsQuestionnaire, values: dict[str, Any]) -> None:
+def save(path: Path, qn: PointsQuestionnaire, values: dict[str, Any], lang: Optional[str] = None) -> None:
     from risk_cli.fileio import atomic_write_text
 
     from risk_cli.model.answers import dump_yaml
 
-    text = dump_yaml({"questionnaire": {"id": qn.id, "version": qn.version}, "answers": values})
+    data: dict[str, Any] = {"questionnaire": {"id": qn.id, "version": qn.version}}
+    if lang is not None:
+        data["language"] = lang  # the language the questions were asked in
+    data["answers"] = values
+    text = dump_yaml(data)
     atomic_write_text(path, text)

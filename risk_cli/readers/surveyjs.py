@@ -405,4 +405,34 @@ def convert(survey: Any, qid: str, version: str = "1.0.0") -> tuple[Optional[dic
         return None, [Note("survey", str(exc))], c
     if not c.questions:
         return None, c.notes + [Note("survey", "no question could be converted")], c
-    return data, c.notes, c
+    return with_languages(data), c.notes, c
+
+
+def _texts(value: Any) -> list[dict]:
+    """Every text mapping in converted data (a mapping of language codes to text, `en` among them)."""
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    if not isinstance(value, dict):
+        return []
+    if value and "en" in value and all(isinstance(k, str) and re.match(r"[a-z]{2}$", k) and isinstance(v, str)
+                                       for k, v in value.items()):
+        return [value]
+    return [t for v in value.values() for t in _texts(v)]
+
+
+def with_languages(data: dict) -> dict:
+    """`languages:` from the survey's locales (English, the default, first), placed after the title;
+    the totals' labels, which the converter writes in English and French, keep only those."""
+    sections = _texts(data.get("sections")) + _texts(data.get("title"))
+    used = sorted({lang for t in sections for lang in t} - {"en"})
+    languages = ["en"] + used
+    for total in data.get("totals", []):
+        label = total["label"]
+        kept = {k: v for k, v in label.items() if k in languages}
+        total["label"] = kept if len(kept) > 1 else kept["en"]
+    out: dict = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "title":
+            out["languages"] = languages
+    return out

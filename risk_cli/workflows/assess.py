@@ -42,6 +42,7 @@ class Options:
     marking: str = "OFFICIAL"  # --marking: the protective marking printed on the register
     allow_incomplete: bool = False  # --allow-incomplete: a missing required answer in FILE is scored cautiously
     review: bool = False  # --review: with --resume, open on the review when every question is answered
+    lang: Optional[str] = None  # --lang: the questionnaire's texts in this language (None: the answers' or default)
 
 
 @dataclass

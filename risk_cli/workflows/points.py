@@ -26,6 +26,7 @@ def is_points(questionnaire: Optional[str]) -> bool:
 @dataclass
 class Result:
     outcome: Outcome
+    lang: str = "en"  # the language its texts are shown in
     closing: tuple[str, ...] = ()
 
     @property
@@ -53,28 +54,46 @@ def run(options: "Options", console: "Console") -> Result:
     if o.answers_path and o.resume_path:
         raise RiskCliError("give either --answers or --resume, not both")
     source = o.answers_path or o.resume_path
+    lang = language(qn, o.lang, None)  # a language not offered stops here, before any question
+    start, recorded = points_answers.read_with_language(source, qn) if source else ({}, None)
+    lang = language(qn, o.lang, recorded)
     where = None if o.no_input else interview_terminal()
     if where is None:
         if not source:
             raise RiskCliError("no terminal to ask questions in: give --answers FILE (see risk-cli assess --help)")
-        values = points_answers.read(source, qn)
+        values = start
     else:
         from risk_cli.readers import points_terminal
 
-        start = points_answers.read(source, qn) if source else {}
         target = Path(o.save_path or o.resume_path or free_name(Path("risk-answers.yaml")))
         console.interview_on_stderr = where == "stderr"
-        console.echo(f"{points.english(qn.title)} ({qn.label}): {len(qn.questions)} questions. "
+        console.echo(f"{points.in_language(qn.title, lang)} ({qn.label}): {len(qn.questions)} questions. "
                      f"Your answers are saved to {target} after every question.")
-        values = points_terminal.ask(qn, start, lambda v: points_answers.save(target, qn, v),
-                                     console.echo, err=where == "stderr")
-        points_answers.save(target, qn, values)
+        values = points_terminal.ask(qn, start, lambda v: points_answers.save(target, qn, v, lang),
+                                     console.echo, err=where == "stderr", lang=lang)
+        points_answers.save(target, qn, values, lang)
     outcome = points.score(qn, values)
     if outcome.not_counted:
         console.warn(f"answered but not shown, so not counted: {', '.join(outcome.not_counted)}")
     if out_path is not None:
         from risk_cli.writers import points_workbook
 
-        points_workbook.write(outcome, out_path, force=o.force, marking=o.marking)
+        points_workbook.write(outcome, out_path, force=o.force, marking=o.marking, lang=lang)
         console.info(f"Points assessment written to {out_path}")
-    return Result(outcome)
+    return Result(outcome, lang)
+
+
+LANG_ENV = "RISK_CLI_LANG"
+
+
+def language(qn: "points.PointsQuestionnaire", asked: Optional[str], recorded: Optional[str]) -> str:
+    """--lang, else the answers' language, else RISK_CLI_LANG when the questionnaire offers it, else
+    its default; a --lang it does not offer is one line, exit 2."""
+    import os
+
+    from risk_cli.model import text
+
+    try:
+        return text.choose(qn.languages, asked, recorded, os.environ.get(LANG_ENV))
+    except ValueError as exc:
+        raise RiskCliError(f"--lang {asked}: {qn.label} {exc}") from None

@@ -14,14 +14,16 @@ if TYPE_CHECKING:
 
 
 def listing() -> list[dict[str, Any]]:
-    """Every bundled questionnaire version: id, version, title, counts and hash."""
+    """Every bundled questionnaire version: id, version, title, counts, languages and hash (a format-1
+    questionnaire is in English only)."""
     from risk_cli.catalogue import bundled, loader
 
     rows = []
     for entry in bundled.catalogue():
         qn = loader.load(entry.path)
         rows.append({"id": qn.id, "version": qn.version, "title": qn.title, "questions": len(qn.questions),
-                     "risks": len(qn.risks), "sha256": qn.sha256})
+                     "risks": len(qn.risks), "languages": list(getattr(qn, "languages", ("en",))),
+                     "sha256": qn.sha256})
     return rows
 
 

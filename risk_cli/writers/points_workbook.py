@@ -8,31 +8,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from risk_cli.model.points import Outcome, english, points_of
+from risk_cli.model.points import Outcome, in_language, points_of
 from risk_cli.writers import xlsx
 
 
-def _label(q: Any, value: Any) -> str:
+def _label(q: Any, value: Any, lang: str) -> str:
     if value is None:
         return ""
     if q.type == "text":
         return str(value)
     ids = value if isinstance(value, list) else [value]
-    return "; ".join(english(c.label) for c in q.choices if c.id in ids)
+    return "; ".join(in_language(c.label, lang) for c in q.choices if c.id in ids)
 
 
-def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx.DEFAULT_MARKING) -> None:
+def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx.DEFAULT_MARKING,
+          lang: str = "en") -> None:
     from openpyxl import Workbook
 
     qn = outcome.questionnaire
     wb = Workbook()
     ws = wb.active
     ws.title = "Result"
-    title = english(qn.title)
+    title = in_language(qn.title, lang)
     xlsx.put(ws, 1, 1, f"{title} ({qn.label})", font=xlsx.Font(bold=True, size=14))
     xlsx.put(ws, 2, 1, f"Protective marking: {marking}")
     rows = [("Score", outcome.score), ("Of a maximum of", outcome.maximums[qn.score_total]),
-            ("Level", english(outcome.level.label))]
+            ("Level", in_language(outcome.level.label, lang)), ("Language", lang)]
     r = 4
     for name, value in rows:
         xlsx.put(ws, r, 1, name, font=xlsx.Font(bold=True))
@@ -43,7 +44,7 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     for t in qn.totals:
         r += 1
         top = outcome.maximums[t.id]
-        xlsx.put(ws, r, 1, english(t.label))
+        xlsx.put(ws, r, 1, in_language(t.label, lang))
         xlsx.put(ws, r, 2, outcome.totals[t.id])
         xlsx.put(ws, r, 3, top)
         xlsx.put(ws, r, 4, round(outcome.totals[t.id] / top, 4) if top else 0)
@@ -64,7 +65,7 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     wa = wb.create_sheet("Answers")
     headers = ["Section", "Question id", "Question", "Total", "Answer", "Points", "Counted"]
     xlsx.header_row(wa, 1, headers)
-    sections = {s.id: english(s.title) for s in qn.sections}
+    sections = {s.id: in_language(s.title, lang) for s in qn.sections}
     r = 1
     for q in qn.questions:
         value = outcome.values.get(q.id)
@@ -72,9 +73,9 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
         shown = q.id in outcome.visible
         xlsx.put(wa, r, 1, sections.get(q.section, q.section))
         xlsx.put(wa, r, 2, q.id)
-        xlsx.put(wa, r, 3, english(q.text))
+        xlsx.put(wa, r, 3, in_language(q.text, lang))
         xlsx.put(wa, r, 4, q.total or "")
-        xlsx.put(wa, r, 5, _label(q, value))
+        xlsx.put(wa, r, 5, _label(q, value, lang))
         xlsx.put(wa, r, 6, points_of(q, value) if q.total else "")
         xlsx.put(wa, r, 7, ("Yes" if value is not None else "Not answered") if shown else "No: not shown")
     xlsx.widths(wa, [24, 22, 70, 12, 40, 8, 16])
