@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from risk_cli.model.points import Outcome, english
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
@@ -30,12 +30,18 @@ def summary_text(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def result_json(outcome: Outcome) -> str:
+def result_json(outcome: Any) -> str:
+    """The outcome's `to_dict()` as JSON (any format-2 model's outcome)."""
     return json_document(outcome.to_dict())
 
 
-FORMATS: Formats[Any] = Formats(
-    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.outcome), "a summary for people"),
-    Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome),
-              "the full result on stdout for pipelines"),
-)
+def formats(summary: Callable[[Any], str]) -> Formats[Any]:
+    """text (`summary` of the outcome) and json: the renderings of a format-2 model's result."""
+    return Formats(
+        Rendering("text", OutputFormat.TEXT, lambda result: summary(result.outcome), "a summary for people"),
+        Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome),
+                  "the full result on stdout for pipelines"),
+    )
+
+
+FORMATS: Formats[Any] = formats(summary_text)
