@@ -19,9 +19,10 @@ if TYPE_CHECKING:
 
 def is_points(questionnaire: Optional[str]) -> bool:
     """Whether -q names a format-2 questionnaire file."""
-    from risk_cli.catalogue import read_points
+    from risk_cli.catalogue import bundled, read_points
 
-    return bool(questionnaire) and read_points.file_is_format_2(str(questionnaire))
+    return bool(questionnaire) and (read_points.file_is_format_2(str(questionnaire))
+                                    or bundled.format_2_path(questionnaire) is not None)
 
 
 def is_rated_outcome(result: "Result") -> bool:
@@ -48,6 +49,13 @@ def run(options: "Options", console: "Console") -> Result:
     from risk_cli.readers import points_answers
 
     o = options
+    from risk_cli.catalogue import bundled
+
+    found = bundled.format_2_path(o.questionnaire)  # -q ID of a bundled format-2 questionnaire
+    if found is not None:
+        from dataclasses import replace
+
+        o = replace(o, questionnaire=str(found))
     from risk_cli import safe_yaml
     from risk_cli.catalogue import read_rated
 

@@ -21,7 +21,10 @@ def listing() -> list[dict[str, Any]]:
     for entry in bundled.catalogue():
         qn = loader.load(entry.path)
         rows.append({"id": qn.id, "version": qn.version, "title": qn.title, "questions": len(qn.questions),
-                     "risks": len(qn.risks), "sha256": qn.sha256})
+                     "risks": len(qn.risks), "sha256": qn.sha256, "model": "risks"})
+    for e in bundled.format_2_catalogue():
+        rows.append({"id": e.id, "version": e.version, "title": e.title, "questions": e.questions,
+                     "risks": e.risks, "sha256": e.sha256, "model": e.model})
     return rows
 
 
