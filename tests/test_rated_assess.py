@@ -106,3 +106,16 @@ def test_5x5_options_refused_in_one_line():
     assert result.exit_code != 0
     assert "--fail-on is not available for a rated questionnaire" in result.output
     assert "Traceback" not in result.output
+
+
+def test_docs_worked_example_ratings_hand_worked():
+    # hand-worked (docs/questionnaire-format.md, Format 2: rated model): dpia 'started' fails the
+    # 'no' rule and meets the 'started' rule -> medium; special [health] does not include
+    # biometric -> catch-all medium; overall = highest raised = medium.
+    data = json.loads(_assess("--answers", ANSWERS, "--format", "json").output)
+    assert {r["id"]: r["rating"] for r in data["risks"]} == {"no-dpia": "medium", "special-category": "medium"}
+    assert data["overall"]["id"] == "medium"
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "questionnaire-format.md").read_text(encoding="utf-8")
+    assert "## Format 2: rated model" in docs
+    assert HERE.joinpath("mini-rated.yaml").read_text(encoding="utf-8") in docs
+    assert _assess("--answers", ANSWERS).output.strip() in docs
