@@ -119,3 +119,18 @@ def test_docs_worked_example_ratings_hand_worked():
     assert "## Format 2: rated model" in docs
     assert HERE.joinpath("mini-rated.yaml").read_text(encoding="utf-8") in docs
     assert _assess("--answers", ANSWERS).output.strip() in docs
+
+
+def test_interview_asks_shown_questions_and_saves(tmp_path, monkeypatch):
+    import risk_cli.output.console as console
+
+    monkeypatch.setattr(console, "interview_terminal", lambda: "stdout")
+    save = tmp_path / "saved.yaml"
+    # personal-data: 1 (yes); special (now shown): 2 (biometric); dpia: 3 (no)
+    result = CliRunner().invoke(cli, ["assess", "-q", QN, "--save", str(save), "--format", "json"],
+                                input="1\n2\n3\n")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout[result.stdout.index("{\n"):])
+    assert {r["id"]: r["rating"] for r in data["risks"]} == {"no-dpia": "high", "special-category": "high"}
+    saved = save.read_text(encoding="utf-8")
+    assert "dpia: 'no'" in saved or 'dpia: "no"' in saved or "dpia: no" in saved

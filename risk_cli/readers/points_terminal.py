@@ -1,4 +1,5 @@
-"""The interview for a points questionnaire: each shown question in turn, its choices numbered,
+"""The interview for a format-2 questionnaire (points or rated model: both have the same sections
+and questions): each shown question in turn, its choices numbered,
 the answers saved after every one. Plain prompts (click), so it runs wherever a terminal does."""
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from typing import Any, Callable
 import click
 
 from risk_cli.model import points
-from risk_cli.model.points import PointsQuestionnaire, english
+from risk_cli.model.points import PointsQuestionnaire
+from risk_cli.model.text import in_language
 
 
 def ask(qn: PointsQuestionnaire, start: dict[str, Any], save: Callable[[dict[str, Any]], None],
-        echo: Callable[[str], None], err: bool = False) -> dict[str, Any]:
+        echo: Callable[[str], None], err: bool = False, lang: str = "en") -> dict[str, Any]:
     """Ask every question shown for the answers so far (a later answer can show more); an empty
     reply leaves a question unanswered."""
     values = dict(start)
@@ -25,16 +27,16 @@ def ask(qn: PointsQuestionnaire, start: dict[str, Any], save: Callable[[dict[str
         assert q is not None
         done.add(q.id)
         echo("")
-        echo(english(q.text))
-        if english(q.help):
-            echo("  " + english(q.help))
+        echo(in_language(q.text, lang))
+        if in_language(q.help, lang):
+            echo("  " + in_language(q.help, lang))
         if q.type == "text":
             reply = click.prompt("Answer (Enter to skip)", default="", show_default=False, err=err)
             if reply.strip():
                 values[q.id] = reply.strip()
         else:
             for i, c in enumerate(q.choices, 1):
-                echo(f"  {i}. {english(c.label)}")
+                echo(f"  {i}. {in_language(c.label, lang)}")
             hint = "numbers separated by commas" if q.type == "multi" else "a number"
             while True:
                 reply = click.prompt(f"Choose ({hint}; Enter to skip)", default="", show_default=False, err=err)

@@ -85,7 +85,7 @@ def run(options: "Options", console: "Console") -> Result:
         console.echo(f"{points.english(qn.title)} ({qn.label}): {len(qn.questions)} questions. "
                      f"Your answers are saved to {target} after every question.")
         values = points_terminal.ask(qn, start, lambda v: points_answers.save(target, qn, v),
-                                     console.echo, err=where == "stderr")
+                                     console.echo, err=where == "stderr", lang=lang)
         points_answers.save(target, qn, values)
     outcome = rated.assess(qn, values) if is_rated else points.score(qn, values)
     if outcome.not_counted:
