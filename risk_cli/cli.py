@@ -245,9 +245,11 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     from risk_cli.workflows import points as points_flow
 
     if points_flow.is_points(questionnaire):  # a format-2 points questionnaire (docs/questionnaire-format.md)
-        from risk_cli.output import points as points_view
+        from risk_cli.output import points as points_view, rated as rated_view
 
-        finish(points_flow.run(options, console), console, points_view.FORMATS, fmt)
+        result = points_flow.run(options, console)
+        views = rated_view.FORMATS if points_flow.is_rated_outcome(result) else points_view.FORMATS
+        finish(result, console, views, fmt)
         return
     english_only(lang)
     finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)

@@ -9,6 +9,13 @@ Regenerate after a deliberate change with:
         risk-cli report sample_outputs/$n-answers.yaml --force -o sample_outputs/$n-report.$s
       done
     done
+The rated-model samples (questionnaire ai-data-protection-rated) are in sample_outputs_rated/:
+    for n in benefit-triage-dp; do
+      risk-cli assess -q ai-data-protection-rated --answers sample_outputs_rated/$n-answers.yaml --no-input \
+        --force -o sample_outputs_rated/$n-rated.xlsx
+      risk-cli assess -q ai-data-protection-rated --answers sample_outputs_rated/$n-answers.yaml --no-input \
+        --format json > sample_outputs_rated/$n-rated.json
+    done
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from tests.conftest import ROOT
 ATRS_SUFFIXES = (".md", ".xlsx", ".json")
 REPORT_SUFFIXES = (".md", ".html", ".docx")
 SAMPLES = sorted(p.name[: -len("-answers.yaml")] for p in (ROOT / "sample_outputs").glob("*-answers.yaml"))
+RATED = ROOT / "sample_outputs_rated"  # not in sample_outputs/: batch reads every YAML and workbook there
+RATED_SAMPLES = sorted(p.name[: -len("-answers.yaml")] for p in RATED.glob("*-answers.yaml"))
 
 
 def values(path):
@@ -98,3 +107,28 @@ def test_sample_board_packs_match_what_the_tool_writes(tmp_path, run, name):
             assert word_text(out) == word_text(samples / out.name), stale
         else:  # Markdown and HTML: the very text
             assert out.read_text(encoding="utf-8") == (samples / out.name).read_text(encoding="utf-8"), stale
+
+
+def test_there_is_a_rated_sample():
+    assert RATED_SAMPLES
+    for name in RATED_SAMPLES:
+        for suffix in (".xlsx", ".json"):
+            assert (RATED / f"{name}-rated{suffix}").exists(), f"{name}: no rated {suffix}"
+
+
+@pytest.mark.parametrize("name", RATED_SAMPLES)
+def test_rated_sample_matches_what_the_tool_writes(tmp_path, run, name):
+    answers = RATED / f"{name}-answers.yaml"
+    out = tmp_path / f"{name}.xlsx"
+    result = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "-o", out)
+    assert result.exit_code == 0, result.output
+    expected = values(RATED / f"{name}-rated.xlsx")
+    actual = values(out)
+    changed = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
+    assert not changed, f"sample_outputs_rated/{name}-rated.xlsx is stale at {changed[:5]}: regenerate it (see this file's docstring)"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Risks", "Answers"]
+    assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    js = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "--format", "json")
+    assert js.output == (RATED / f"{name}-rated.json").read_text(encoding="utf-8"), \
+        f"sample_outputs_rated/{name}-rated.json is stale: regenerate it (see this file's docstring)"

@@ -38,13 +38,67 @@ def load_bundled(path: Path) -> Questionnaire:
     return loader.load(path, label=f"bundled questionnaire {path.name}")
 
 
+def _format_2(path: Path) -> bool:
+    from risk_cli.catalogue import read_points
+
+    return read_points.file_is_format_2(str(path))
+
+
 def catalogue() -> list[Entry]:
-    """Every bundled questionnaire, by id then version."""
+    """Every bundled format-1 questionnaire (the 5x5 register's), by id then version; format-2
+    ones are `format_2_catalogue()`'s."""
     out = []
     for path in sorted(bundled_dir().glob("*.yaml")):
+        if _format_2(path):
+            continue
         qn = load_bundled(path)
         out.append(Entry(qn.id, qn.version, qn.title, path))
     return sorted(out, key=lambda e: (e.id, version_key(e.version)))
+
+
+@dataclass(frozen=True)
+class Format2Entry:
+    id: str
+    version: str
+    title: str
+    model: str
+    questions: int
+    risks: int
+    sha256: str
+    path: Path
+    languages: tuple[str, ...] = ("en",)
+
+
+def format_2_catalogue() -> list[Format2Entry]:
+    """Every bundled format-2 questionnaire (points or rated model), by id then version."""
+    from risk_cli.catalogue import read_points, read_rated
+    from risk_cli.model.text import english
+
+    out = []
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        if not _format_2(path):
+            continue
+        rated = read_rated.is_rated(_header(path))
+        qn = read_rated.load(path) if rated else read_points.load(path)
+        out.append(Format2Entry(qn.id, qn.version, english(qn.title), qn.model, len(qn.questions),
+                                len(getattr(qn, "risks", ())), qn.sha256, path, tuple(qn.languages)))
+    return sorted(out, key=lambda e: (e.id, version_key(e.version)))
+
+
+def _header(path: Path) -> dict:
+    from risk_cli import safe_yaml
+
+    data = safe_yaml.load(path).data
+    return data if isinstance(data, dict) else {}
+
+
+def format_2_path(name: str | None) -> Path | None:
+    """The file of the bundled format-2 questionnaire -q names (ID or ID@VERSION), or None."""
+    if not name or name.endswith((".yaml", ".yml")) or "/" in name or Path(name).exists():
+        return None
+    qid, _, version = name.partition("@")
+    matches = [e for e in format_2_catalogue() if e.id == qid and (not version or e.version == version)]
+    return matches[-1].path if matches else None
 
 
 class NotBundled(RiskCliError):

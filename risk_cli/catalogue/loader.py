@@ -74,8 +74,10 @@ def validate(path: Path | str) -> tuple[list[Problem], list[Problem]]:
         return exc.problems, []
     from risk_cli.catalogue import read_points
 
-    if read_points.is_format_2(doc.data):  # the points model (docs/questionnaire-format.md, format 2)
-        return read_points.validate(doc)
+    if read_points.is_format_2(doc.data):  # docs/questionnaire-format.md, format 2: by its model
+        from risk_cli.catalogue import read_rated
+
+        return (read_rated if read_rated.is_rated(doc.data) else read_points).validate(doc)
     f = Fields(doc)
     read_questionnaire(f)
     return f.problems, f.warnings

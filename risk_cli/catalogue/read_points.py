@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from risk_cli import safe_yaml
 from risk_cli.catalogue.fields import VERSION, Fields, Path_
@@ -26,7 +26,7 @@ from risk_cli.model.points import (
 FORMAT = 2
 TOP_KEYS = ("format", "model", "id", "version", "title", "totals", "score", "levels", "sections")
 OPTIONAL_TOP_KEYS = ("description", "adjustments", "languages")
-MODELS = ("points",)
+MODELS = ("points", "rated")
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LANG = re.compile(r"[a-z]{2}$")
 TYPES = ("choice", "multi", "text")
@@ -59,23 +59,24 @@ def file_is_format_2(path: str) -> bool:
         return False
 
 
-def load(path: Path | str) -> PointsQuestionnaire:
-    result = load_document(safe_yaml.load(path))
+def load(path: Path | str, reader: Optional[Callable[[Fields], Any]] = None) -> PointsQuestionnaire:
+    """`reader`: another format-2 model's `read` (the rated model's); this model's by default."""
+    result = load_document(safe_yaml.load(path), reader)
     object.__setattr__(result, "path", str(path))
     return result
 
 
-def load_document(doc: safe_yaml.Document) -> PointsQuestionnaire:
+def load_document(doc: safe_yaml.Document, reader: Optional[Callable[[Fields], Any]] = None) -> PointsQuestionnaire:
     f = Fields(doc)
-    result = read(f)
+    result = (reader or read)(f)
     if f.problems or result is None:
         raise InputProblems(f.problems or [Problem(doc.file, "not a questionnaire")])
     return result
 
 
-def validate(doc: safe_yaml.Document) -> tuple[list[Problem], list[Problem]]:
+def validate(doc: safe_yaml.Document, reader: Optional[Callable[[Fields], Any]] = None) -> tuple[list[Problem], list[Problem]]:
     f = Fields(doc)
-    read(f)
+    (reader or read)(f)
     return f.problems, f.warnings
 
 
@@ -350,20 +351,22 @@ def _choices(f: Fields, q: dict, qp: Path_, qtype: Any) -> list[PointsChoice]:
     return out
 
 
-def _condition(f: Fields, raw: dict, path: Path_, earlier: dict[str, PointsQuestion]) -> Optional[conditions.Condition]:
-    if "when" not in raw:
+def _condition(f: Fields, raw: dict, path: Path_, earlier: dict[str, PointsQuestion], key: str = "when",
+               unknown: str = "which is not a question asked before this one") -> Optional[conditions.Condition]:
+    """The condition under `key` (the rated model also reads `raised_when`, naming any question)."""
+    if key not in raw:
         return None
     errors: list[tuple[tuple, str]] = []
-    cond = conditions.parse(raw["when"], path + ("when",), errors)
+    cond = conditions.parse(raw[key], path + (key,), errors)
     for p, message in errors:
         f.error(p, message)
     if cond is None:
         return None
     for test in conditions.tests(cond):
         q = earlier.get(test.question)
-        where = path + ("when",)
+        where = path + (key,)
         if q is None:
-            f.error(where, f"the condition names {test.question!r}, which is not a question asked before this one")
+            f.error(where, f"the condition names {test.question!r}, {unknown}")
             continue
         if test.op not in OPS_BY_TYPE.get(q.type, ()):
             f.error(where, f"'{test.op}' does not apply to {q.type} question {q.id!r} "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from risk_cli.model.points import Outcome, in_language
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
@@ -30,12 +30,19 @@ def summary_text(outcome: Outcome, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def result_json(outcome: Outcome, lang: str = "en") -> str:
+def result_json(outcome: Any, lang: str = "en") -> str:
+    """The outcome's `to_dict(lang)` as JSON (any format-2 model's outcome)."""
     return json_document(outcome.to_dict(lang))
 
 
-FORMATS: Formats[Any] = Formats(
-    Rendering("text", OutputFormat.TEXT, lambda result: summary_text(result.outcome, result.lang), "a summary for people"),
-    Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome, result.lang),
-              "the full result on stdout for pipelines"),
-)
+def formats(summary: Callable[[Any, str], str]) -> Formats[Any]:
+    """text (`summary` of the outcome, in the result's language) and json: the renderings of a
+    format-2 model's result."""
+    return Formats(
+        Rendering("text", OutputFormat.TEXT, lambda result: summary(result.outcome, result.lang), "a summary for people"),
+        Rendering("json", OutputFormat.JSON, lambda result: result_json(result.outcome, result.lang),
+                  "the full result on stdout for pipelines"),
+    )
+
+
+FORMATS: Formats[Any] = formats(summary_text)

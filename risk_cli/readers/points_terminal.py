@@ -1,4 +1,5 @@
-"""The interview for a points questionnaire: each shown question in turn, its choices numbered,
+"""The interview for a format-2 questionnaire (points or rated model: both have the same sections
+and questions): each shown question in turn, its choices numbered,
 the answers saved after every one. Plain prompts (click), so it runs wherever a terminal does."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from typing import Any, Callable
 import click
 
 from risk_cli.model import points
-from risk_cli.model.points import PointsQuestionnaire, in_language
+from risk_cli.model.points import PointsQuestionnaire
+from risk_cli.model.text import in_language
 
 
 def ask(qn: PointsQuestionnaire, start: dict[str, Any], save: Callable[[dict[str, Any]], None],

@@ -1,5 +1,6 @@
-"""`risk-cli assess -q FILE` where FILE is a format-2 points questionnaire: read the answers (a
-file, or an interview in a terminal), score them with model.points, write the workbook."""
+"""`risk-cli assess -q FILE` where FILE is a format-2 questionnaire: read the answers (a file, or
+an interview in a terminal), score them with its model (model.points, or model.rated for
+`model: rated`), write the workbook."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from risk_cli.errors import RiskCliError, exit_code
-from risk_cli.model import points
+from risk_cli.model import points, rated
 from risk_cli.model.points import Outcome
 
 if TYPE_CHECKING:
@@ -18,14 +19,19 @@ if TYPE_CHECKING:
 
 def is_points(questionnaire: Optional[str]) -> bool:
     """Whether -q names a format-2 questionnaire file."""
-    from risk_cli.catalogue import read_points
+    from risk_cli.catalogue import bundled, read_points
 
-    return bool(questionnaire) and read_points.file_is_format_2(str(questionnaire))
+    return bool(questionnaire) and (read_points.file_is_format_2(str(questionnaire))
+                                    or bundled.format_2_path(questionnaire) is not None)
+
+
+def is_rated_outcome(result: "Result") -> bool:
+    return isinstance(result.outcome, rated.Outcome)
 
 
 @dataclass
 class Result:
-    outcome: Outcome
+    outcome: Outcome | rated.Outcome
     lang: str = "en"  # the language its texts are shown in
     closing: tuple[str, ...] = ()
 
@@ -44,10 +50,21 @@ def run(options: "Options", console: "Console") -> Result:
     from risk_cli.readers import points_answers
 
     o = options
+    from risk_cli.catalogue import bundled
+
+    found = bundled.format_2_path(o.questionnaire)  # -q ID of a bundled format-2 questionnaire
+    if found is not None:
+        from dataclasses import replace
+
+        o = replace(o, questionnaire=str(found))
+    from risk_cli import safe_yaml
+    from risk_cli.catalogue import read_rated
+
+    is_rated = read_rated.is_rated(safe_yaml.load(str(o.questionnaire)).data)
     for attr, flag in UNSUPPORTED:
         if getattr(o, attr):
-            raise RiskCliError(f"{flag} is not available for a points questionnaire ({o.questionnaire})")
-    qn = read_points.load(str(o.questionnaire))
+            raise RiskCliError(f"{flag} is not available for a {'rated' if is_rated else 'points'} questionnaire ({o.questionnaire})")
+    qn = read_rated.load(str(o.questionnaire)) if is_rated else read_points.load(str(o.questionnaire))
     out_path = Path(o.output) if o.output else None
     if out_path is not None:
         check_writable(out_path, o.force)
@@ -72,21 +89,28 @@ def run(options: "Options", console: "Console") -> Result:
         values = points_terminal.ask(qn, start, lambda v: points_answers.save(target, qn, v, lang),
                                      console.echo, err=where == "stderr", lang=lang)
         points_answers.save(target, qn, values, lang)
-    outcome = points.score(qn, values)
+    outcome = rated.assess(qn, values) if is_rated else points.score(qn, values)
     if outcome.not_counted:
         console.warn(f"answered but not shown, so not counted: {', '.join(outcome.not_counted)}")
     if out_path is not None:
-        from risk_cli.writers import points_workbook
+        if is_rated:
+            from risk_cli.writers import rated_workbook
 
-        points_workbook.write(outcome, out_path, force=o.force, marking=o.marking, lang=lang)
-        console.info(f"Points assessment written to {out_path}")
+            rated_workbook.write(outcome, out_path, force=o.force, marking=o.marking, lang=lang)
+            console.info(f"Rated assessment written to {out_path}")
+        else:
+            from risk_cli.writers import points_workbook
+
+            points_workbook.write(outcome, out_path, force=o.force, marking=o.marking, lang=lang)
+            console.info(f"Points assessment written to {out_path}")
     return Result(outcome, lang)
 
 
 LANG_ENV = "RISK_CLI_LANG"
 
 
-def language(qn: "points.PointsQuestionnaire", asked: Optional[str], recorded: Optional[str]) -> str:
+def language(qn: "points.PointsQuestionnaire | rated.RatedQuestionnaire", asked: Optional[str],
+             recorded: Optional[str]) -> str:
     """--lang, else the answers' language, else RISK_CLI_LANG when the questionnaire offers it, else
     its default; a --lang it does not offer is one line, exit 2."""
     import os

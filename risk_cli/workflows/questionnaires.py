@@ -23,7 +23,10 @@ def listing() -> list[dict[str, Any]]:
         qn = loader.load(entry.path)
         rows.append({"id": qn.id, "version": qn.version, "title": qn.title, "questions": len(qn.questions),
                      "risks": len(qn.risks), "languages": list(getattr(qn, "languages", ("en",))),
-                     "sha256": qn.sha256})
+                     "sha256": qn.sha256, "model": "risks"})
+    for e in bundled.format_2_catalogue():
+        rows.append({"id": e.id, "version": e.version, "title": e.title, "questions": e.questions,
+                     "risks": e.risks, "languages": list(e.languages), "sha256": e.sha256, "model": e.model})
     return rows
 
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from risk_cli.model.points import Outcome, in_language, points_of
+from risk_cli.model.points import Outcome, points_of
+from risk_cli.model.text import in_language
 from risk_cli.writers import xlsx
 
 
-def _label(q: Any, value: Any, lang: str) -> str:
+def answer_label(q: Any, value: Any, lang: str = "en") -> str:
+    """An answer as people read it: the text, or the labels of the chosen choices (shared with the
+    rated model's workbook)."""
     if value is None:
         return ""
     if q.type == "text":
@@ -75,7 +78,7 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
         xlsx.put(wa, r, 2, q.id)
         xlsx.put(wa, r, 3, in_language(q.text, lang))
         xlsx.put(wa, r, 4, q.total or "")
-        xlsx.put(wa, r, 5, _label(q, value, lang))
+        xlsx.put(wa, r, 5, answer_label(q, value, lang))
         xlsx.put(wa, r, 6, points_of(q, value) if q.total else "")
         xlsx.put(wa, r, 7, ("Yes" if value is not None else "Not answered") if shown else "No: not shown")
     xlsx.widths(wa, [24, 22, 70, 12, 40, 8, 16])
