@@ -71,25 +71,17 @@ class Format2Entry:
 
 def format_2_catalogue() -> list[Format2Entry]:
     """Every bundled format-2 questionnaire (points or rated model), by id then version."""
-    from risk_cli.catalogue import read_points, read_rated
+    from risk_cli.catalogue import read_rated
     from risk_cli.model.text import english
 
     out = []
     for path in sorted(bundled_dir().glob("*.yaml")):
         if not _format_2(path):
             continue
-        rated = read_rated.is_rated(_header(path))
-        qn = read_rated.load(path) if rated else read_points.load(path)
+        qn = read_rated.load_format_2(path)
         out.append(Format2Entry(qn.id, qn.version, english(qn.title), qn.model, len(qn.questions),
                                 len(getattr(qn, "risks", ())), qn.sha256, path, tuple(qn.languages)))
     return sorted(out, key=lambda e: (e.id, version_key(e.version)))
-
-
-def _header(path: Path) -> dict:
-    from risk_cli import safe_yaml
-
-    data = safe_yaml.load(path).data
-    return data if isinstance(data, dict) else {}
 
 
 def format_2_path(name: str | None) -> Path | None:

@@ -16,7 +16,7 @@ from risk_cli import safe_yaml
 from risk_cli.catalogue import read_points
 from risk_cli.catalogue.fields import VERSION, Fields, Path_
 from risk_cli.errors import Problem
-from risk_cli.model.points import PointsQuestion
+from risk_cli.model.points import PointsQuestion, PointsQuestionnaire
 from risk_cli.model.rated import PRIORITIES, RatedQuestionnaire, RatedRisk, Rating, RatingRule, Step
 
 TOP_KEYS = ("format", "model", "id", "version", "title", "ratings", "sections", "risks")
@@ -29,6 +29,14 @@ def is_rated(data: Any) -> bool:
 
 def load(path: Path | str) -> RatedQuestionnaire:
     return read_points.load(path, read)  # type: ignore[return-value]
+
+
+def load_format_2(path: Path | str) -> "PointsQuestionnaire | RatedQuestionnaire":
+    """A format-2 questionnaire of either model, parsed once: its own `model` chooses the reader."""
+    doc = safe_yaml.load(path)
+    result = read_points.load_document(doc, read if is_rated(doc.data) else None)
+    object.__setattr__(result, "path", str(path))
+    return result
 
 
 def load_document(doc: safe_yaml.Document) -> RatedQuestionnaire:

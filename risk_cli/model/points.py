@@ -90,8 +90,29 @@ class Level:
     up_to_share: Optional[float]  # None: everything above the level before
 
 
+class Format2Questionnaire:
+    """What every format-2 model's questionnaire offers (points and rated share sections and
+    questions): its label, a question by id, and its default language."""
+
+    id: str
+    version: str
+    questions: tuple[PointsQuestion, ...]
+    languages: tuple[str, ...]
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.version}"
+
+    def question(self, qid: str) -> Optional[PointsQuestion]:
+        return next((q for q in self.questions if q.id == qid), None)
+
+
 @dataclass(frozen=True)
-class PointsQuestionnaire:
+class PointsQuestionnaire(Format2Questionnaire):
     id: str
     version: str
     title: Text
@@ -106,17 +127,6 @@ class PointsQuestionnaire:
     path: str = ""
     model: str = "points"
     languages: tuple[str, ...] = ("en",)  # the languages it offers, its default first
-
-    @property
-    def default_language(self) -> str:
-        return self.languages[0]
-
-    @property
-    def label(self) -> str:
-        return f"{self.id} {self.version}"
-
-    def question(self, qid: str) -> Optional[PointsQuestion]:
-        return next((q for q in self.questions if q.id == qid), None)
 
 
 def points_of(question: PointsQuestion, value: Any) -> int:

@@ -54,7 +54,7 @@ class RatedRisk:
 
 
 @dataclass(frozen=True)
-class RatedQuestionnaire:
+class RatedQuestionnaire(points.Format2Questionnaire):
     id: str
     version: str
     title: Text
@@ -67,17 +67,6 @@ class RatedQuestionnaire:
     path: str = ""
     model: str = "rated"
     languages: tuple[str, ...] = ("en",)  # the languages it offers, its default first
-
-    @property
-    def default_language(self) -> str:
-        return self.languages[0]
-
-    @property
-    def label(self) -> str:
-        return f"{self.id} {self.version}"
-
-    def question(self, qid: str) -> Optional[PointsQuestion]:
-        return next((q for q in self.questions if q.id == qid), None)
 
     def rating(self, rid: str) -> Rating:
         return next(r for r in self.ratings if r.id == rid)

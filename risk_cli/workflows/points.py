@@ -44,7 +44,6 @@ UNSUPPORTED = (("previous_path", "--previous"), ("appetite_path", "--appetite"),
 
 
 def run(options: "Options", console: "Console") -> Result:
-    from risk_cli.catalogue import read_points
     from risk_cli.fileio import check_writable, free_name
     from risk_cli.output.console import interview_terminal
     from risk_cli.readers import points_answers
@@ -57,14 +56,13 @@ def run(options: "Options", console: "Console") -> Result:
         from dataclasses import replace
 
         o = replace(o, questionnaire=str(found))
-    from risk_cli import safe_yaml
     from risk_cli.catalogue import read_rated
 
-    is_rated = read_rated.is_rated(safe_yaml.load(str(o.questionnaire)).data)
+    qn = read_rated.load_format_2(str(o.questionnaire))
+    is_rated = isinstance(qn, rated.RatedQuestionnaire)
     for attr, flag in UNSUPPORTED:
         if getattr(o, attr):
             raise RiskCliError(f"{flag} is not available for a {'rated' if is_rated else 'points'} questionnaire ({o.questionnaire})")
-    qn = read_rated.load(str(o.questionnaire)) if is_rated else read_points.load(str(o.questionnaire))
     out_path = Path(o.output) if o.output else None
     if out_path is not None:
         check_writable(out_path, o.force)
