@@ -244,7 +244,7 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
                                   lang=lang)
     from risk_cli.workflows import points as points_flow
 
-    if points_flow.is_points(questionnaire):  # a format-2 points questionnaire (docs/questionnaire-format.md)
+    if points_flow.is_points(questionnaire, answers_path or resume_path):  # format 2 (docs/questionnaire-format.md)
         from risk_cli.output import points as points_view, rated as rated_view
 
         result = points_flow.run(options, console)

@@ -117,7 +117,8 @@ def test_text_summary_and_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Raw impact: 1 of 13" in result.stdout and "Level: Level I" in result.stdout
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Result", "Answers"]
+    assert wb.sheetnames == ["Result", "Answers", "risk-cli data"]
+    assert wb["risk-cli data"].sheet_state == "hidden"  # the answers, re-read by import, batch, portfolio, report
     cells = [c for row in wb["Result"].iter_rows(values_only=True) for c in row if c is not None]
     assert "Level I" in cells and "Raw impact" in cells and 13 in cells
     rows = list(wb["Answers"].iter_rows(values_only=True))

@@ -59,7 +59,7 @@ def test_workbook_has_rated_columns_and_no_formulas(tmp_path):
     result = _assess("--answers", str(answers), "-o", str(out))
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Risks", "Answers"]
+    assert wb.sheetnames == ["Summary", "Risks", "Answers", "risk-cli data"]
     ws = wb["Risks"]
     headers = [c.value for c in ws[1]]
     assert headers == ["Risk id", "Risk", "Rating", "Must", "Should", "Could", "Why"]

@@ -127,7 +127,7 @@ def test_rated_sample_matches_what_the_tool_writes(tmp_path, run, name):
     changed = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
     assert not changed, f"sample_outputs_rated/{name}-rated.xlsx is stale at {changed[:5]}: regenerate it (see this file's docstring)"
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Risks", "Answers"]
+    assert wb.sheetnames == ["Summary", "Risks", "Answers", "risk-cli data"]
     assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
     js = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "--format", "json")
     assert js.output == (RATED / f"{name}-rated.json").read_text(encoding="utf-8"), \

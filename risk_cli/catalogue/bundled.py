@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,39 @@ def format_2_catalogue() -> list[Format2Entry]:
     return sorted(out, key=lambda e: (e.id, version_key(e.version)))
 
 
+def format_2_refs() -> dict[tuple[str, str], Path]:
+    """The bundled format-2 questionnaires by (id, version), read from their headers alone: every
+    input an assurance team sends is asked "is this for a format-2 questionnaire?", and that must
+    cost no parsing of whole questionnaires."""
+    return _format_2_refs(bundled_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _format_2_refs(folder: Path) -> dict[tuple[str, str], Path]:
+    from risk_cli import safe_yaml
+
+    refs: dict[tuple[str, str], Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if _format_2(path):
+            text = safe_yaml.read_text(str(path))
+            try:
+                qid, version = safe_yaml.top_level_scalar(text, "id"), safe_yaml.top_level_scalar(text, "version")
+            except safe_yaml.Undecided:
+                continue  # a bundled file is small; one this big is not ours
+            if qid and version:
+                refs[(qid, version)] = path
+    return refs
+
+
 def format_2_path(name: str | None) -> Path | None:
     """The file of the bundled format-2 questionnaire -q names (ID or ID@VERSION), or None."""
     if not name or name.endswith((".yaml", ".yml")) or "/" in name or Path(name).exists():
         return None
     qid, _, version = name.partition("@")
-    matches = [e for e in format_2_catalogue() if e.id == qid and (not version or e.version == version)]
-    return matches[-1].path if matches else None
+    matches = sorted((v, path) for (i, v), path in format_2_refs().items()
+                     if i == qid and (not version or v == version))
+    matches.sort(key=lambda m: version_key(m[0]))
+    return matches[-1][1] if matches else None
 
 
 class NotBundled(RiskCliError):

@@ -19,13 +19,16 @@ questionnaires are kept by catalogue.cache, so choosing one per input costs no p
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
 
 from risk_cli.catalogue import bundled
 from risk_cli.catalogue.bundled import DEFAULT_ID, NotBundled
 from risk_cli.errors import RiskCliError
 from risk_cli.model.answers import Answers
 from risk_cli.model.questionnaire import Questionnaire, version_key
+
+if TYPE_CHECKING:
+    from risk_cli.model.points import Format2Questionnaire
 
 T = TypeVar("T")
 TEMPLATE = "template"  # the kind of input that maps onto the newest version (rule 4)
@@ -117,6 +120,31 @@ class Versions:
             raise RiskCliError(missing)
         return max(candidates, key=lambda qn: version_key(qn.version))
 
+    # -- format 2 (points and rated models): an input is for one when it names a bundled one by id,
+    # or when -q names one. The same rules apply: -q wins, and an input's exact version is used.
+
+    def format_2_named(self) -> Optional["Format2Questionnaire"]:
+        """The -q questionnaire when it is a format-2 one, else None."""
+        if not self.name:
+            return None
+        return self._once(("format-2 named", self.name), lambda: _format_2_named(self.name or ""))
+
+    def format_2_for(self, data: Any) -> Optional["Format2Questionnaire"]:
+        """The format-2 questionnaire an input's parsed answers (`data`) are for, or None when they
+        are for a format-1 one. RiskCliError when they name a format-2 version that is not bundled."""
+        named = self.format_2_named()
+        if named is not None:
+            return named
+        ref = data.get("questionnaire") if isinstance(data, dict) else None
+        if not isinstance(ref, dict) or not isinstance(ref.get("id"), str):
+            return None
+        qid, version = ref["id"], str(ref.get("version") or "")
+        refs = bundled.format_2_refs()
+        versions = sorted((v for (i, v) in refs if i == qid), key=version_key)
+        if not versions:
+            return None
+        return self._once(("format-2", qid, version), lambda: _format_2_bundled(qid, version, versions, refs))
+
     def newest_versions(self) -> dict[str, str]:
         """Each questionnaire id available, with its newest version."""
         out: dict[str, str] = {}
@@ -125,3 +153,25 @@ class Versions:
             if version_key(version) > version_key(out.get(qid, "0")):
                 out[qid] = version
         return out
+
+
+def _format_2_named(name: str) -> Optional["Format2Questionnaire"]:
+    from pathlib import Path
+
+    from risk_cli.catalogue import read_points, read_rated
+
+    found = bundled.format_2_path(name)
+    if found is None and name.endswith((".yaml", ".yml")) and read_points.file_is_format_2(name):
+        found = Path(name)
+    return read_rated.load_format_2(found) if found is not None else None
+
+
+def _format_2_bundled(qid: str, version: str, versions: list[str],
+                      refs: dict[tuple[str, str], Any]) -> "Format2Questionnaire":
+    from risk_cli.catalogue import read_rated
+
+    version = version or versions[-1]
+    if (qid, version) not in refs:
+        raise RiskCliError(f"questionnaire {qid} version {version} is not bundled with this tool "
+                           f"(versions: {', '.join(versions)})")
+    return read_rated.load_format_2(refs[(qid, version)])

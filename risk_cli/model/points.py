@@ -282,3 +282,18 @@ def score(qn: PointsQuestionnaire, values: Mapping[str, Any]) -> Outcome:
     final = adjusted[qn.score_total]
     return Outcome(qn, dict(values), tuple(shown), counted, maxima, tuple(applied), final,
                    level(qn, final, maxima), hidden)
+
+
+def answers_yaml(qn: Format2Questionnaire, values: Mapping[str, Any], lang: Optional[str] = None,
+                 assessed_on: str = "") -> str:
+    """An answers file for a format-2 questionnaire (either model): `questionnaire: {id, version}`,
+    the language the questions were asked in, and `answers:`. Workbooks keep it in a hidden sheet."""
+    from risk_cli.model.answers import dump_yaml
+
+    data: dict[str, Any] = {"questionnaire": {"id": qn.id, "version": qn.version}}
+    if lang is not None:
+        data["language"] = lang
+    if assessed_on:
+        data["assessed_on"] = assessed_on
+    data["answers"] = dict(values)
+    return dump_yaml(data)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     from risk_cli.catalogue.versions import Versions
+    from risk_cli.readers.format_2_inputs import Format2Answers
 
 YAML_SUFFIXES = (".yaml", ".yml")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -36,10 +37,20 @@ class Loaded:
 
     path: Path
     kind: str  # "answers", "register" or "template"
-    answers: Answers
+    answers: Optional[Answers]  # None: answers for a format-2 questionnaire, in `document`
     # a register's likelihood and impact cells as found, to compare with the answers' scores
     # (readers.scores.mismatches); never used to score
     score_cells: tuple["ScoreCell", ...] = ()
+    # the answers file as parsed (a YAML input, or a workbook's data sheet): format-2 answers are
+    # checked from it once their questionnaire is chosen (readers.format_2_inputs)
+    document: Optional[safe_yaml.Document] = None
+
+    def format_1(self) -> Answers:
+        """The answers, for a command that reads only format-1 ones; InputProblems otherwise."""
+        if self.answers is None:
+            raise InputProblems([Problem(str(self.path), "holds answers to a format-2 (points or rated) "
+                                         "questionnaire, which this command does not read", where="questionnaire")])
+        return self.answers
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -72,18 +83,19 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 # -- reading ----------------------------------------------------------------------------------
 
-def load(path: Path | str) -> Loaded:
-    """Read one input by its kind; raises InputProblems naming the file and place."""
+def load(path: Path | str, format_2: bool = False) -> Loaded:
+    """Read one input by its kind; raises InputProblems naming the file and place. `format_2`:
+    the run's -q is a format-2 questionnaire, so answers are read as its answers."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in YAML_SUFFIXES:
-        return Loaded(p, "answers", answers_mod.load(p))
+        return from_document(p, "answers", safe_yaml.load(p), format_2)
     if suffix in XLSX_SUFFIXES:
-        return load_workbook(p)
+        return load_workbook(p, format_2=format_2)
     raise InputProblems([Problem(str(p), f"is not an answers file (.yaml) or a workbook (.xlsx); cannot read '{p.suffix or 'no extension'}' files")])
 
 
-def load_workbook(path: Path, checked: bool = False) -> Loaded:
+def load_workbook(path: Path, checked: bool = False, format_2: bool = False) -> Loaded:
     """A register's or a filled template's answers. `checked`: the caller has just run
     xlsx_guard.check on this file, so it is not scanned a second time."""
     from risk_cli.readers import xlsx_guard
@@ -91,8 +103,8 @@ def load_workbook(path: Path, checked: bool = False) -> Loaded:
     wb = xlsx_guard.open_workbook(path, checked=checked)
     try:
         if DATA_SHEET in wb.sheetnames:
-            answers = sheet_answers(str(path), wb[DATA_SHEET])
-            return Loaded(path, "register", answers, register_score_cells(str(path), wb))
+            doc = sheet_document(str(path), wb[DATA_SHEET])
+            return from_document(path, "register", doc, format_2, register_score_cells(str(path), wb))
         from risk_cli.readers import template as template_import
 
         if template_import.is_template(wb):
@@ -103,7 +115,7 @@ def load_workbook(path: Path, checked: bool = False) -> Loaded:
         wb.close()
 
 
-def load_fast(path: Path | str) -> Loaded:
+def load_fast(path: Path | str, format_2: bool = False) -> Loaded:
     """Like `load`, but a register's answers are read from its data sheet alone, quickly:
     python-calamine (a required dependency) reads it far faster than openpyxl, and the
     portfolio reads thousands of registers (figures in benchmarks/README.md).
@@ -113,7 +125,7 @@ def load_fast(path: Path | str) -> Loaded:
     """
     p = Path(path)
     if p.suffix.lower() not in XLSX_SUFFIXES:
-        return load(p)
+        return load(p, format_2)
     from python_calamine import CalamineWorkbook
 
     from risk_cli.readers import xlsx_guard
@@ -123,7 +135,7 @@ def load_fast(path: Path | str) -> Loaded:
     # billions of cells, so only a sheet shaped like the one risk-cli writes goes to it
     # (compact_sheet is also False when there is no data sheet)
     if not xlsx_guard.compact_sheet(p, DATA_SHEET, xlsx_guard.MAX_ROWS, max_col=3):
-        return load_workbook(p, checked=True)
+        return load_workbook(p, checked=True, format_2=format_2)
     # the Risk register holds risk-cli's score formulas, whose cached values calamine would read:
     # only its likelihood, impact and id cells are taken, and only to warn (readers.scores)
     register_ok = xlsx_guard.compact_sheet(p, REGISTER, xlsx_guard.MAX_ROWS, xlsx_guard.MAX_COLUMNS, formulas=True)
@@ -135,11 +147,11 @@ def load_fast(path: Path | str) -> Loaded:
         finally:
             wb.close()
     except Exception:  # calamine could not read it: openpyxl either can, or says exactly what is wrong
-        return load_workbook(p, checked=True)
+        return load_workbook(p, checked=True, format_2=format_2)
     from risk_cli.readers.scores import score_cells
 
-    return Loaded(p, "register", data_answers(str(p), (row[0] if row else None for row in rows[1:])),
-                  score_cells(register_rows))
+    return from_document(p, "register", data_document(str(p), (row[0] if row else None for row in rows[1:])),
+                         format_2, score_cells(register_rows))
 
 
 def register_score_cells(name: str, wb: Any) -> tuple["ScoreCell", ...]:
@@ -158,7 +170,12 @@ def register_score_cells(name: str, wb: Any) -> tuple["ScoreCell", ...]:
 
 
 def sheet_answers(name: str, ws: Any) -> Answers:
-    """The answers kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
+    """A format-1 register's answers (readers.register compares them with a previous assessment)."""
+    return answers_mod.from_document(sheet_document(name, ws))
+
+
+def sheet_document(name: str, ws: Any) -> safe_yaml.Document:
+    """The answers file kept in a register's hidden data sheet, read within bounds (see xlsx_guard)."""
     from risk_cli.readers import xlsx_guard
 
     rows = xlsx_guard.read_rows(name, ws, xlsx_guard.MAX_ROWS, max_col=1, min_row=2, what="a register's data sheet")
@@ -166,11 +183,11 @@ def sheet_answers(name: str, ws: Any) -> Answers:
         if row and getattr(row[0], "data_type", None) == "f":  # never evaluated, and never taken as answers
             raise InputProblems([Problem(name, "holds a damaged data sheet (a formula, where risk-cli wrote text)",
                                          where=f"{DATA_SHEET}!A{r}")])
-    return data_answers(name, (getattr(row[0], "value", None) if row else None for row in rows))
+    return data_document(name, (getattr(row[0], "value", None) if row else None for row in rows))
 
 
-def data_answers(name: str, values: Iterable[Any]) -> Answers:
-    """The answers a register was scored from: the text in column A of its hidden data sheet."""
+def data_document(name: str, values: Iterable[Any]) -> safe_yaml.Document:
+    """The answers file a workbook was scored from (the text in column A of its hidden data sheet), parsed."""
     from risk_cli.readers.xlsx_guard import MAX_TEXT
 
     chunks: list[str] = []
@@ -187,8 +204,24 @@ def data_answers(name: str, values: Iterable[Any]) -> Answers:
         chunks.append(value)
     if not chunks:
         raise InputProblems([Problem(name, "has an empty data sheet; it cannot be re-read", where=DATA_SHEET)])
-    doc = safe_yaml.loads("".join(chunks), f"{name} [{DATA_SHEET}]")
-    return answers_mod.from_document(doc)
+    return safe_yaml.loads("".join(chunks), f"{name} [{DATA_SHEET}]")
+
+
+def from_document(path: Path, kind: str, doc: safe_yaml.Document, format_2: bool = False,
+                  score_cells: tuple["ScoreCell", ...] = ()) -> Loaded:
+    """An answers file as parsed: format-1 answers read now; answers for a format-2 questionnaire
+    (one the file names by a bundled format-2 id, or any when `format_2`) wait for it to be chosen."""
+    if format_2 or names_format_2(doc.data):
+        return Loaded(path, kind, None, score_cells, document=doc)
+    return Loaded(path, kind, answers_mod.from_document(doc), score_cells, document=doc)
+
+
+def names_format_2(data: Any) -> bool:
+    """Whether parsed answers name a bundled format-2 questionnaire (a header lookup, no parsing)."""
+    from risk_cli.catalogue import bundled
+
+    ref = data.get("questionnaire") if isinstance(data, dict) else None
+    return isinstance(ref, dict) and any(qid == ref.get("id") for qid, _ in bundled.format_2_refs())
 
 
 # -- checking against the questionnaire chosen (see catalogue.versions) ----------------------------
@@ -205,6 +238,9 @@ class Checked:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     score_cells: tuple["ScoreCell", ...] = ()  # a register's likelihoods and impacts (Loaded.score_cells)
+    # answers for a format-2 questionnaire (points or rated model), checked; `questionnaire` and
+    # `answers` are then None
+    format_2: Optional["Format2Answers"] = None
 
     @property
     def ok(self) -> bool:
@@ -223,7 +259,7 @@ def read_checked(path: Path | str, versions: "Versions", appetite: Optional[Appe
     """
     p = Path(path)
     try:
-        loaded = load(p)
+        loaded = load(p, format_2=versions.format_2_named() is not None)
     except TemplateProblems as exc:
         from risk_cli.readers import template as template_import
 
@@ -264,6 +300,8 @@ def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appeti
     file = str(loaded.path)
     raw = loaded.answers
     out = Checked(loaded.path, loaded.kind, raw, score_cells=loaded.score_cells)
+    if raw is None or versions.format_2_named() is not None:
+        return _check_format_2(loaded, versions, out)
     try:
         qn = versions.for_input(raw, loaded.kind)
     except InputProblems as exc:
@@ -284,4 +322,31 @@ def check_loaded(loaded: Loaded, versions: "Versions", appetite: Optional[Appeti
     out.warnings.extend(warnings)
     if not errors:
         out.answers = clean
+    return out
+
+
+def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Checked:
+    """Answers for a format-2 questionnaire: chosen as format-1 ones are (-q, else the exact
+    version named), checked question by question. An --appetite has no meaning for them (the
+    workflows refuse it before any input is read)."""
+    from risk_cli.readers import format_2_inputs
+
+    file = str(loaded.path)
+    doc = loaded.document
+    try:
+        qn = versions.format_2_for(doc.data if doc is not None else None)
+    except RiskCliError as exc:
+        if versions.name:
+            raise
+        out.errors.extend(Problem(file, line, where="questionnaire") for line in exc.lines())
+        return out
+    if qn is None or doc is None:  # -q is format 2 but this input is a format-1 register or template
+        named = versions.format_2_named()
+        out.errors.append(Problem(file, f"is not answers to {named.label if named else 'a format-2 questionnaire'}",
+                                  where="questionnaire"))
+        return out
+    try:
+        out.format_2 = format_2_inputs.from_document(doc, qn, loaded.path, loaded.kind)
+    except InputProblems as exc:
+        out.errors.extend(exc.problems)
     return out

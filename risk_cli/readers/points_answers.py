@@ -26,7 +26,11 @@ def read(path: str, qn: PointsQuestionnaire) -> dict[str, Any]:
 def read_with_language(path: str, qn: PointsQuestionnaire) -> tuple[dict[str, Any], Optional[str]]:
     """The answers and the language they were given in (`language:`, None when not recorded); a
     language the questionnaire does not offer is a problem at its key."""
-    doc = safe_yaml.load(path)
+    return from_document(safe_yaml.load(path), qn)
+
+
+def from_document(doc: safe_yaml.Document, qn: PointsQuestionnaire) -> tuple[dict[str, Any], Optional[str]]:
+    """`read_with_language` on a file already parsed (an answers file, or a workbook's data sheet)."""
     problems: list[Problem] = []
     data = doc.data
     if not isinstance(data, dict):
@@ -36,8 +40,9 @@ def read_with_language(path: str, qn: PointsQuestionnaire) -> tuple[dict[str, An
             problems.append(doc.problem((key,), f"unknown key '{key}' (allowed: {', '.join(KEYS)})"))
     named = data.get("questionnaire")
     if isinstance(named, dict) and named.get("id") not in (None, qn.id):
-        problems.append(doc.problem(("questionnaire", "id"),
-                                    f"these answers are for {named.get('id')!r}, not {qn.id!r}"))
+        # answers to another questionnaire: each of them would be a problem too, so this one says it
+        raise InputProblems([doc.problem(("questionnaire", "id"),
+                                         f"these answers are for {named.get('id')!r}, not {qn.id!r}")])
     language = data.get("language")
     if "language" in data and (not isinstance(language, str) or language not in qn.languages):
         problems.append(doc.problem(("language",), f"language {language!r} is not offered by {qn.id} "
@@ -85,11 +90,12 @@ def check(qn: PointsQuestionnaire, qid: Any, value: Any) -> str:
 def save(path: Path, qn: PointsQuestionnaire, values: dict[str, Any], lang: Optional[str] = None) -> None:
     from risk_cli.fileio import atomic_write_text
 
-    from risk_cli.model.answers import dump_yaml
+    atomic_write_text(path, to_yaml(qn, values, lang))
 
-    data: dict[str, Any] = {"questionnaire": {"id": qn.id, "version": qn.version}}
-    if lang is not None:
-        data["language"] = lang  # the language the questions were asked in
-    data["answers"] = values
-    text = dump_yaml(data)
-    atomic_write_text(path, text)
+
+def to_yaml(qn: PointsQuestionnaire, values: dict[str, Any], lang: Optional[str] = None,
+            assessed_on: str = "") -> str:
+    """The answers file's text (also kept in a format-2 workbook's hidden data sheet)."""
+    from risk_cli.model.points import answers_yaml
+
+    return answers_yaml(qn, values, lang, assessed_on)

@@ -184,7 +184,7 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             raise RiskCliError(f"{resume_path}: is a {_KIND_NAMES.get(resumed.kind, resumed.kind)}, not a risk-cli "
                                f"answers file; --resume would replace it with answers. To start from its answers "
                                f"use --answers {resume_path}")
-        raw = resumed.answers
+        raw = resumed.format_1()
         qn = versions.for_input(raw)
         start, _ = checked(qn, raw, resume_path, complete=False)
         target = Path(save_path or resume_path)
@@ -192,7 +192,7 @@ def interactive(name: Optional[str], defaults_path: Optional[str], resume_path: 
             check_save_target(target, force, resumed=Path(resume_path))
     else:
         last = inputs.load(defaults_path) if defaults_path else None
-        qn = versions.for_new_interview(last.answers if last else None)
+        qn = versions.for_new_interview(last.format_1() if last else None)
         if last is not None:
             defaults = _defaults(qn, last, echo)
         start = Answers.new(qn)

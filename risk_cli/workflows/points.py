@@ -17,12 +17,32 @@ if TYPE_CHECKING:
     from risk_cli.workflows.assess import Options
 
 
-def is_points(questionnaire: Optional[str]) -> bool:
-    """Whether -q names a format-2 questionnaire file."""
+def is_points(questionnaire: Optional[str], answers: Optional[str] = None) -> bool:
+    """Whether -q names a format-2 questionnaire (points or rated model), or, without -q, the
+    answers file given names a bundled one."""
     from risk_cli.catalogue import bundled, read_points
 
-    return bool(questionnaire) and (read_points.file_is_format_2(str(questionnaire))
-                                    or bundled.format_2_path(questionnaire) is not None)
+    if not questionnaire:
+        return named_by_answers(answers) is not None
+    return read_points.file_is_format_2(str(questionnaire)) or bundled.format_2_path(questionnaire) is not None
+
+
+def named_by_answers(path: Optional[str]) -> Optional[str]:
+    """ID@VERSION of the bundled format-2 questionnaire an answers file (.yaml) names, else None
+    (a file that cannot be read is left to the format-1 reader, which says what is wrong)."""
+    from risk_cli import safe_yaml
+    from risk_cli.readers.inputs import YAML_SUFFIXES, names_format_2
+
+    if not path or not path.lower().endswith(YAML_SUFFIXES):
+        return None
+    try:
+        data = safe_yaml.load(path).data
+    except RiskCliError:
+        return None
+    if not names_format_2(data):
+        return None
+    ref = data["questionnaire"]
+    return f"{ref['id']}@{ref['version']}" if ref.get("version") else str(ref["id"])
 
 
 def is_rated_outcome(result: "Result") -> bool:
@@ -48,14 +68,22 @@ def run(options: "Options", console: "Console") -> Result:
     from risk_cli.output.console import interview_terminal
     from risk_cli.readers import points_answers
 
-    o = options
+    from dataclasses import replace
+
     from risk_cli.catalogue import bundled
 
+    o = options
+    if not o.questionnaire:  # the answers file names a bundled format-2 questionnaire (is_points)
+        o = replace(o, questionnaire=named_by_answers(o.answers_path or o.resume_path))
     found = bundled.format_2_path(o.questionnaire)  # -q ID of a bundled format-2 questionnaire
     if found is not None:
-        from dataclasses import replace
-
         o = replace(o, questionnaire=str(found))
+    elif "@" in str(o.questionnaire) and not Path(str(o.questionnaire)).exists():
+        qid, _, version = str(o.questionnaire).partition("@")
+        have = sorted(v for (i, v) in bundled.format_2_refs() if i == qid)
+        if have:
+            raise RiskCliError(f"questionnaire {qid} version {version} is not bundled with this tool "
+                               f"(versions: {', '.join(have)})")
     from risk_cli.catalogue import read_rated
 
     qn = read_rated.load_format_2(str(o.questionnaire))

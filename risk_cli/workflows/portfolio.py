@@ -53,7 +53,7 @@ def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = No
     from risk_cli.model.scoring import assess
 
     loaded = inputs.load_fast(path)
-    raw = loaded.answers
+    raw = loaded.format_1()
     qn = versions.for_input(raw, loaded.kind)
     clean, _ = checked(qn, raw, str(path))  # warnings: answers to questions that did not apply
     if appetite is not None:

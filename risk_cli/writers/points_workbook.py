@@ -84,5 +84,9 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     xlsx.widths(wa, [24, 22, 70, 12, 40, 8, 16])
     wa.freeze_panes = "A2"
     xlsx.print_setup(wa, title, marking, title_rows="1:1")
+    from risk_cli.model.points import answers_yaml
+    from risk_cli.writers.register_layout import DATA
+
+    xlsx.answers_sheet(wb.create_sheet(DATA), answers_yaml(qn, outcome.values, lang))
     xlsx.properties(wb, f"{title}: points assessment", title)
     xlsx.save(wb, path, force)

@@ -29,6 +29,7 @@ from risk_cli.writers.register_layout import (
     ABOUT, ACTION_COLUMNS, ACTIONS, CHANGE, DATA, REGISTER, REGISTER_COLUMNS, RESPONSES, SUMMARY,
 )
 from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display, proximity
+from risk_cli.writers import xlsx
 from risk_cli.writers.xlsx import (
     BOLD, DEFAULT_MARKING, GREY_FILL, SUBTITLE, TITLE, WRAP, as_date, dropdown, fill, fit_rows, header_row, heat_map,
     formula_problem, formula_text, merge, print_setup, properties, put, put_formula, rating_formats, save, table, uk_date, widths,
@@ -524,11 +525,4 @@ def about_sheet(ws: Any, register: Register, marking: str = DEFAULT_MARKING) -> 
 
 def data_sheet(ws: Any, register: Register) -> None:
     """The answers file, hidden, so `risk-cli import` can re-read exactly what was answered."""
-    text = to_yaml(register.answers, register.questionnaire)
-    put(ws, 1, 1, "risk-cli answers (do not edit)")
-    put(ws, 1, 2, "format")
-    put(ws, 1, 3, 1)
-    chunk = 30_000
-    for i in range(0, max(len(text), 1), chunk):
-        put(ws, 2 + i // chunk, 1, text[i:i + chunk])
-    ws.sheet_state = "hidden"
+    xlsx.answers_sheet(ws, to_yaml(register.answers, register.questionnaire))

@@ -211,6 +211,18 @@ def uk_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
+def answers_sheet(ws: Any, text: str) -> None:
+    """The answers file a workbook was scored from, hidden, so import, batch, portfolio and report
+    re-read exactly what was answered (readers.inputs reads column A from row 2)."""
+    put(ws, 1, 1, "risk-cli answers (do not edit)")
+    put(ws, 1, 2, "format")
+    put(ws, 1, 3, 1)
+    chunk = 30_000
+    for i in range(0, max(len(text), 1), chunk):
+        put(ws, 2 + i // chunk, 1, text[i:i + chunk])
+    ws.sheet_state = "hidden"
+
+
 def header_row(ws: Any, row: int, headers: Iterable[str], col: int = 1) -> None:
     for i, text in enumerate(headers):
         put(ws, row, col + i, text, font=HEADER_FONT, fill_=HEADER_FILL, align=HEADER_ALIGN, border=True)
