@@ -232,13 +232,13 @@ class Outcome:
                               "title": in_language(qn.title, lang)},
             "language": lang,
             "totals": dict(self.totals),
-            "maximums": {k: _number(v) for k, v in self.maximums.items()},
+            "maximums": {k: number(v) for k, v in self.maximums.items()},
             "adjustments": [
                 {"when_total": a.adjustment.when_total, "at_least_share": a.adjustment.at_least_share,
                  "share_reached": round(a.share, 4), "total": a.adjustment.total,
-                 "multiply": a.adjustment.multiply, "before": _number(a.before), "after": _number(a.after)}
+                 "multiply": a.adjustment.multiply, "before": number(a.before), "after": number(a.after)}
                 for a in self.applied],
-            "score": _number(self.score),
+            "score": number(self.score),
             "score_total": qn.score_total,
             "level": {"id": self.level.id, "label": in_language(self.level.label, lang)},
             "not_counted": list(self.not_counted),
@@ -249,7 +249,8 @@ class Outcome:
         }
 
 
-def _number(value: float) -> float | int:
+def number(value: float) -> float | int:
+    """A score as people read it: 9, not 9.0."""
     return int(value) if float(value).is_integer() else value
 
 
