@@ -275,15 +275,28 @@ def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str,
 
 def _unknowns(risk: Risk, asked: set[str], values: dict[str, Any]) -> list[str]:
     """Questions that shape this risk's score but were answered don't know or left blank."""
+    return [qid for qid in _shaping(risk) if qid in asked and conditions.is_unknown(values.get(qid))]
+
+
+_SHAPING: dict[int, tuple[Risk, tuple[str, ...]]] = {}  # id(risk) -> (risk, its shaping questions)
+
+
+def _shaping(risk: Risk) -> tuple[str, ...]:
+    """The questions this risk's conditions test (other than "answered"), first mention first.
+    Worked out once per risk: a batch or a property test scores the same risks thousands of times.
+    The risk itself is kept with its entry, so its id cannot be reused by another object."""
+    entry = _SHAPING.get(id(risk))
+    if entry is not None and entry[0] is risk:
+        return entry[1]
     conds = [risk.when] + [r.when for r in risk.likelihood.add + risk.likelihood.at_least
                            + risk.impact.add + risk.impact.at_least] + [c.when for c in risk.controls]
-    seen: list[str] = []
+    seen: dict[str, None] = {}
     for cond in conds:
         for test in conditions.tests(cond):
-            qid = test.question
-            if qid in asked and qid not in seen and conditions.is_unknown(values.get(qid)) and test.op != "answered":
-                seen.append(qid)
-    return seen
+            if test.op != "answered":
+                seen.setdefault(test.question)
+    _SHAPING[id(risk)] = (risk, tuple(seen))
+    return tuple(seen)
 
 
 def derive_tier(qn: Questionnaire, risks: list[ScoredRisk], asked: set[str], values: dict[str, Any]) -> Tier:
