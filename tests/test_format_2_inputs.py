@@ -81,3 +81,13 @@ def test_format_1_inputs_are_unchanged():
     assert not inputs.names_format_2({"questionnaire": {"id": "uk-public-sector-ai", "version": "1.1.0"}})
     assert inputs.names_format_2({"questionnaire": {"id": "ai-data-protection-rated", "version": "1.0.0"}})
 
+
+
+def test_atrs_and_report_refuse_a_format_2_input_in_one_line(tmp_path: Path) -> None:
+    """Neither crashes (was: exit 70, an internal error) nor writes anything."""
+    for command, out in (("atrs", "record.md"), ("report", "pack.html")):
+        result = CliRunner().invoke(cli, [command, str(RATED_ANSWERS), "-o", str(tmp_path / out)])
+        assert result.exit_code == 2, result.output
+        [line] = result.output.splitlines()
+        assert line.startswith("error: ") and "format-2 questionnaire (rated model)" in line
+        assert not (tmp_path / out).exists()

@@ -87,6 +87,11 @@ def run(options: Options, console: "Console") -> Result:
     checked = inputs.read_checked(options.source, Versions(options.questionnaire), appetite)
     if checked.errors:
         raise InputProblems(checked.errors)
+    if checked.format_2 is not None:
+        qn2 = checked.format_2.questionnaire
+        raise RiskCliError(f"{options.source}: answered against {qn2.label}, a format-2 questionnaire ({qn2.model} "
+                           "model); the board pack is written for 5x5 questionnaires only (assess -o writes this "
+                           "model's workbook)")
     assert checked.questionnaire is not None and checked.answers is not None
     for problem in checked.warnings:
         console.warn(str(problem))
