@@ -91,3 +91,37 @@ def test_atrs_and_report_refuse_a_format_2_input_in_one_line(tmp_path: Path) -> 
         [line] = result.output.splitlines()
         assert line.startswith("error: ") and "format-2 questionnaire (rated model)" in line
         assert not (tmp_path / out).exists()
+
+
+def test_a_format_1_q_with_format_2_answers_is_one_line_not_a_crash(tmp_path: Path) -> None:
+    """-q names a 5x5 questionnaire, the answers another, format-2 one (was: exit 70)."""
+    result = CliRunner().invoke(cli, ["assess", "-q", "uk-public-sector-ai", "--answers", str(RATED_ANSWERS),
+                                      "--no-input", "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"error: {RATED_ANSWERS}: questionnaire: these answers are for 'ai-data-protection-rated' (format 2), "
+        "not for uk-public-sector-ai (-q)"]
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_assess_rescores_a_rated_workbook_from_its_data_sheet(tmp_path: Path) -> None:
+    """The workbook assess -o wrote is an answers file too, as a 5x5 register is (was: exit 70)."""
+    first = tmp_path / "first.xlsx"
+    assert CliRunner().invoke(cli, ["assess", "--answers", str(RATED_ANSWERS), "--no-input", "-o", str(first)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["assess", "--answers", str(first), "--no-input", "--format", "json"])
+    direct = CliRunner().invoke(cli, ["assess", "--answers", str(RATED_ANSWERS), "--no-input", "--format", "json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) == json.loads(direct.stdout)
+
+
+def test_resuming_a_rated_workbook_never_overwrites_it_with_yaml(tmp_path: Path, monkeypatch) -> None:
+    import risk_cli.output.console as console
+
+    monkeypatch.setattr(console, "interview_terminal", lambda: "stdout")
+    book = tmp_path / "rated.xlsx"
+    assert CliRunner().invoke(cli, ["assess", "--answers", str(RATED_ANSWERS), "--no-input", "-o", str(book)]).exit_code == 0
+    before = book.read_bytes()
+    result = CliRunner().invoke(cli, ["assess", "--resume", str(book)], input="\n")
+    assert result.exit_code == 2, result.output
+    assert "give --save a .yaml name" in result.output
+    assert book.read_bytes() == before

@@ -333,6 +333,12 @@ def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Check
 
     file = str(loaded.path)
     doc = loaded.document
+    if versions.name and versions.format_2_named() is None:  # -q is format 1: these answers are not for it
+        named = doc.data.get("questionnaire") if doc is not None and isinstance(doc.data, dict) else None
+        what = f"'{named['id']}'" if isinstance(named, dict) and isinstance(named.get("id"), str) else "a format-2 questionnaire"
+        out.errors.append(Problem(file, f"these answers are for {what} (format 2), not for {versions.name} (-q)",
+                                  where="questionnaire"))
+        return out
     try:
         qn = versions.format_2_for(doc.data if doc is not None else None)
     except RiskCliError as exc:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from risk_cli.errors import RiskCliError, exit_code
+from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
 from risk_cli.model import points, rated
 from risk_cli.model.points import Outcome
 
@@ -28,21 +28,41 @@ def is_points(questionnaire: Optional[str], answers: Optional[str] = None) -> bo
 
 
 def named_by_answers(path: Optional[str]) -> Optional[str]:
-    """ID@VERSION of the bundled format-2 questionnaire an answers file (.yaml) names, else None
+    """ID@VERSION of the bundled format-2 questionnaire an answers file (.yaml), or a workbook
+    risk-cli wrote for one, names; else None
     (a file that cannot be read is left to the format-1 reader, which says what is wrong)."""
     from risk_cli import safe_yaml
-    from risk_cli.readers.inputs import YAML_SUFFIXES, names_format_2
+    from risk_cli.readers.inputs import XLSX_SUFFIXES, YAML_SUFFIXES, load, names_format_2
 
-    if not path or not path.lower().endswith(YAML_SUFFIXES):
+    if not path or not path.lower().endswith(YAML_SUFFIXES + XLSX_SUFFIXES):
         return None
     try:
-        data = safe_yaml.load(path).data
+        if path.lower().endswith(YAML_SUFFIXES):
+            data = safe_yaml.load(path).data
+        else:  # a workbook risk-cli wrote for a format-2 questionnaire keeps its answers file in a data sheet
+            doc = load(path, format_2=True).document
+            data = doc.data if doc is not None else None
     except RiskCliError:
         return None
     if not names_format_2(data):
         return None
     ref = data["questionnaire"]
     return f"{ref['id']}@{ref['version']}" if ref.get("version") else str(ref["id"])
+
+
+def given_answers(path: str, qn: Any) -> tuple[dict[str, Any], Optional[str]]:
+    """The answers in an answers file, or in a workbook risk-cli wrote for a format-2
+    questionnaire (its hidden data sheet holds the answers file), and their language."""
+    from risk_cli.readers import points_answers
+    from risk_cli.readers.inputs import XLSX_SUFFIXES, load
+
+    if not str(path).lower().endswith(XLSX_SUFFIXES):
+        return points_answers.read_with_language(path, qn)
+    doc = load(path, format_2=True).document
+    if doc is None:
+        raise InputProblems([Problem(str(path), f"holds no answers to {qn.label} (a format-2 questionnaire); "
+                                                "give its answers file or the workbook risk-cli wrote for it")])
+    return points_answers.from_document(doc, qn)
 
 
 def is_rated_outcome(result: "Result") -> bool:
@@ -98,7 +118,7 @@ def run(options: "Options", console: "Console") -> Result:
         raise RiskCliError("give either --answers or --resume, not both")
     source = o.answers_path or o.resume_path
     lang = language(qn, o.lang, None)  # a language not offered stops here, before any question
-    start, recorded = points_answers.read_with_language(source, qn) if source else ({}, None)
+    start, recorded = given_answers(source, qn) if source else ({}, None)
     lang = language(qn, o.lang, recorded)
     where = None if o.no_input else interview_terminal()
     if where is None:
@@ -107,8 +127,12 @@ def run(options: "Options", console: "Console") -> Result:
         values = start
     else:
         from risk_cli.readers import points_terminal
+        from risk_cli.readers.inputs import YAML_SUFFIXES
 
         target = Path(o.save_path or o.resume_path or free_name(Path("risk-answers.yaml")))
+        if not str(target).lower().endswith(YAML_SUFFIXES):  # saving YAML there would destroy a workbook
+            raise RiskCliError(f"{target}: answers are saved as YAML after every question; give --save a .yaml "
+                               "name (a workbook is read with --answers)")
         console.interview_on_stderr = where == "stderr"
         console.echo(f"{points.in_language(qn.title, lang)} ({qn.label}): {len(qn.questions)} questions. "
                      f"Your answers are saved to {target} after every question.")
