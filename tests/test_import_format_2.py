@@ -162,3 +162,39 @@ def test_dry_run_writes_nothing_and_force_replaces(run, tmp_path):
     again = run("import", filled, "-o", out)
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert run("import", filled, "-o", out, "--force").exit_code == 0
+
+
+def test_points_round_trip_matches_assess(run, tmp_path):
+    template = _template(run, tmp_path, BILINGUAL)
+    filled = fill(template, tmp_path / "p.xlsx", {"personal-data": "Yes", "languages": ["Welsh"], "checked": "Yes"})
+    result = run("import", filled, "-q", BILINGUAL, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    answers = tmp_path / "out" / "p-answers.yaml"
+    assert safe_yaml.load(answers).data["answers"] == {"personal-data": "yes", "languages": ["welsh"], "checked": "yes"}
+    direct = tmp_path / "direct.xlsx"
+    assert run("assess", "-q", BILINGUAL, "--answers", answers, "--no-input", "-o", direct).exit_code == 0
+    assert _cells(tmp_path / "out" / "p-register.xlsx") == _cells(direct)
+
+
+def test_a_note_is_named_as_not_kept(run, tmp_path):
+    template = _template(run, tmp_path, BILINGUAL)
+    questions, _ = rows(openpyxl.load_workbook(template)["Questions"])
+    cell = f"F{questions['checked']}"
+    filled = fill(template, tmp_path / "n.xlsx", {"checked": "No"}, cells={cell: "asked the team"})
+    result = run("import", filled, "-q", BILINGUAL, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {filled}: Questions!{cell}: the note to checked is not kept" in result.stderr
+
+
+def test_moved_rows_are_refused_at_their_cell(run, tmp_path):
+    template = _template(run, tmp_path)
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Questions"]
+    questions, _ = rows(ws)
+    r = questions["personal-data"]
+    ws.cell(row=r, column=1).value = "lawful-basis"
+    wb.save(tmp_path / "moved.xlsx")
+    result = run("import", tmp_path / "moved.xlsx", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"moved.xlsx: Questions!A{r}: expected the question id of personal-data" in result.stderr
+    assert not (tmp_path / "out").exists()
