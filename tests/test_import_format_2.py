@@ -198,3 +198,18 @@ def test_moved_rows_are_refused_at_their_cell(run, tmp_path):
     assert result.exit_code == 2
     assert f"moved.xlsx: Questions!A{r}: expected the question id of personal-data" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_assess_reads_a_filled_format_2_template(run, tmp_path):
+    qn = Versions(RATED).format_2_named()
+    values = safe_yaml.load(SAMPLE).data["answers"]
+    filled = fill(_template(run, tmp_path), tmp_path / "t.xlsx", labels_for(qn, values))
+    # without -q: one line saying what to give (was: an internal error)
+    result = run("assess", "--answers", filled, "--no-input", "-o", tmp_path / "a.xlsx")
+    assert result.exit_code == 2 and f"give -q {RATED}" in result.stderr
+    assert not (tmp_path / "a.xlsx").exists()
+    result = run("assess", "-q", RATED, "--answers", filled, "--no-input", "-o", tmp_path / "b.xlsx")
+    assert result.exit_code == 0, result.stderr
+    direct = tmp_path / "direct.xlsx"
+    assert run("assess", "-q", RATED, "--answers", SAMPLE, "--no-input", "-o", direct).exit_code == 0
+    assert _cells(tmp_path / "b.xlsx")["Risks"] == _cells(direct)["Risks"]

@@ -45,6 +45,21 @@ def named_by_answers(path: Optional[str]) -> Optional[str]:
     return f"{ref['id']}@{ref['version']}" if ref.get("version") else str(ref["id"])
 
 
+def _from_workbook(path: str, questionnaire: str) -> tuple[dict, Optional[str]]:
+    """The answers in a filled format-2 template or a workbook risk-cli wrote, read and checked as
+    import reads them (readers.inputs.read_checked)."""
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.errors import InputProblems
+    from risk_cli.readers import inputs
+
+    checked = inputs.read_checked(path, Versions(questionnaire))
+    if checked.errors:
+        raise InputProblems(checked.errors)
+    if checked.format_2 is None:
+        raise RiskCliError(f"{path}: is not answers to {questionnaire}")
+    return dict(checked.format_2.values), checked.format_2.language
+
+
 def is_rated_outcome(result: "Result") -> bool:
     return isinstance(result.outcome, rated.Outcome)
 
@@ -98,7 +113,10 @@ def run(options: "Options", console: "Console") -> Result:
         raise RiskCliError("give either --answers or --resume, not both")
     source = o.answers_path or o.resume_path
     lang = language(qn, o.lang, None)  # a language not offered stops here, before any question
-    start, recorded = points_answers.read_with_language(source, qn) if source else ({}, None)
+    if source and o.answers_path and Path(source).suffix.lower() in (".xlsx", ".xlsm"):
+        start, recorded = _from_workbook(source, str(o.questionnaire))  # a filled template or a workbook
+    else:
+        start, recorded = points_answers.read_with_language(source, qn) if source else ({}, None)
     lang = language(qn, o.lang, recorded)
     where = None if o.no_input else interview_terminal()
     if where is None:
