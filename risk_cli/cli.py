@@ -401,18 +401,19 @@ def template(questionnaire: Optional[str], output: str, force: bool, marking: st
     a dropdown of the allowed answers, a note cell, and when each question applies.
     Multiple-choice questions have one tick row per choice. Question ids and text are
     protected; hidden metadata records the questionnaire version so `risk-cli import` can
-    read the answers back exactly and check every one.
+    read the answers back exactly and check every one. A format-2 questionnaire (points or
+    rated model) is written in the language --lang chooses (default: its first).
 
     
     Examples:
       risk-cli template -o questionnaire.xlsx
       risk-cli template -q uk-public-sector-ai@1.0.0 -o questionnaire-1.0.0.xlsx
       risk-cli template -q my-questionnaire.yaml -o my-questionnaire.xlsx --force
+      risk-cli template -q ai-data-protection-rated -o rated.xlsx
     """
-    english_only(lang)
     from risk_cli.workflows import questionnaires
 
-    questionnaires.write_template(questionnaire, output, force, Console(), marking)
+    questionnaires.write_template(questionnaire, output, force, Console(), marking, lang)
 
 
 IMPORT_EPILOG = """\b

@@ -123,5 +123,6 @@ def test_resuming_a_rated_workbook_never_overwrites_it_with_yaml(tmp_path: Path,
     before = book.read_bytes()
     result = CliRunner().invoke(cli, ["assess", "--resume", str(book)], input="\n")
     assert result.exit_code == 2, result.output
-    assert "give --save a .yaml name" in result.output
+    [line] = result.output.splitlines()
+    assert line.startswith(f"error: {book}: ")
     assert book.read_bytes() == before

@@ -18,6 +18,13 @@ def summary(item: "Item") -> dict[str, Any]:
         "errors": [str(p) for p in item.errors], "warnings": [str(p) for p in item.warnings],
         "outputs": [str(p) for p in item.outputs] if item.ok else [],
     }
+    f2 = item.format_2
+    if f2 is not None:
+        outcome = f2.outcome()
+        data["questionnaire"] = {"id": f2.questionnaire.id, "version": f2.questionnaire.version,
+                                 "model": f2.questionnaire.model}
+        data["language"] = f2.lang
+        data["result"] = outcome.to_dict(f2.lang)
     if reg is not None:
         data.update({
             "use_case": reg.profile("name"), "organisation": reg.profile("organisation"),
@@ -50,8 +57,12 @@ def _item_line(item: "Item", report: "Report") -> str:
         n = len(item.errors)
         return f"{item.path}: {n} problem{'s' if n != 1 else ''}; nothing written for it"
     reg = item.register
-    assert reg is not None and item.questionnaire is not None
     verb = "written" if item.written else "would write" if report.dry_run and not report.problems else "not written"
+    if item.format_2 is not None:
+        f2 = item.format_2
+        return (f"{item.path}: ok ({item.kind}, {f2.questionnaire.label}, {f2.questionnaire.model} model, "
+                f"language {f2.lang}): {len(f2.values)} answers; {verb}: {', '.join(str(p) for p in item.outputs)}")
+    assert reg is not None and item.questionnaire is not None
     n = len(reg.missing_required)
     status = f"PROVISIONAL, {n} required question{'s' if n != 1 else ''} not answered" if reg.provisional else "ok"
     return (f"{item.path}: {status} ({item.kind}, {item.questionnaire.label}): {len(reg.risks)} risks, "

@@ -44,6 +44,7 @@ class Loaded:
     # the answers file as parsed (a YAML input, or a workbook's data sheet): format-2 answers are
     # checked from it once their questionnaire is chosen (readers.format_2_inputs)
     document: Optional[safe_yaml.Document] = None
+    warnings: list[Problem] = field(default_factory=list)  # a format-2 template's (readers.template_format_2)
 
     def format_1(self) -> Answers:
         """The answers, for a command that reads only format-1 ones; InputProblems otherwise."""
@@ -108,7 +109,13 @@ def load_workbook(path: Path, checked: bool = False, format_2: bool = False) -> 
         from risk_cli.readers import template as template_import
 
         if template_import.is_template(wb):
-            return Loaded(path, "template", template_import.read(path, wb))
+            raw = template_import.read(path, wb)
+            if raw.model:  # a format-2 template: its answers wait for their questionnaire, as an answers file's do
+                from risk_cli.readers import template_format_2
+
+                doc, warnings = template_format_2.document(raw, str(path))
+                return Loaded(path, "template", None, document=doc, warnings=warnings)
+            return Loaded(path, "template", raw)
         raise InputProblems([Problem(str(path), "is not a risk-cli register or questionnaire template "
                                                 "(no 'risk-cli data' sheet and no template metadata)")])
     finally:
@@ -333,6 +340,7 @@ def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Check
 
     file = str(loaded.path)
     doc = loaded.document
+    out.warnings.extend(loaded.warnings)
     if versions.name and versions.format_2_named() is None:  # -q is format 1: these answers are not for it
         named = doc.data.get("questionnaire") if doc is not None and isinstance(doc.data, dict) else None
         what = f"'{named['id']}'" if isinstance(named, dict) and isinstance(named.get("id"), str) else "a format-2 questionnaire"
@@ -348,6 +356,12 @@ def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Check
         return out
     if qn is None or doc is None:  # -q is format 2 but this input is a format-1 register or template
         named = versions.format_2_named()
+        ref = doc.data.get("questionnaire") if doc is not None and isinstance(doc.data, dict) else None
+        if named is None and loaded.kind == "template" and isinstance(ref, dict):  # a format-2 template's
+            out.errors.append(Problem(file, f"the template is for questionnaire '{ref.get('id')}', which is not "
+                                            "bundled with risk-cli; give its YAML file with -q FILE",
+                                      where="questionnaire"))
+            return out
         out.errors.append(Problem(file, f"is not answers to {named.label if named else 'a format-2 questionnaire'}",
                                   where="questionnaire"))
         return out

@@ -49,6 +49,8 @@ class TemplateAnswers(Answers):
     note_cells: dict[str, str] = field(default_factory=dict)
     tick_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (question id, choice id) -> cell
     warnings: list[Problem] = field(default_factory=list)
+    model: str = ""  # a format-2 template's model (points or rated); "" for format 1
+    language: str = ""  # the language a format-2 template's labels are in
 
     def checked(self, qn: Questionnaire, file: str, complete: bool = True) -> tuple[Answers, list[Problem], list[Problem]]:
         """Mapped onto `qn` by question id, each problem at its cell (see `check`)."""
@@ -403,6 +405,8 @@ def read(path: Path | str, wb: Any) -> TemplateAnswers:
     r = _Reader(file, sheet, cells)
     ref = meta["questionnaire"]
     result = TemplateAnswers(ref["id"], ref["version"], ref["sha256"], sheet=sheet)
+    if isinstance(meta.get("model"), str) and isinstance(meta.get("language"), str):  # writers.template_format_2
+        result.model, result.language = meta["model"], meta["language"]
 
     # the rows must still be where the template put them, or answers would land on the wrong question
     for entry in meta["questions"]:
@@ -568,7 +572,7 @@ def with_checks(exc: TemplateProblems, resolve: Callable[[TemplateAnswers], Ques
     """The cell problems `read()` found plus what `check()` finds in the answers read cleanly
     (missing answers above all), so a team fixing a template sees every problem at once.
     `resolve` picks the questionnaire, as the command would; if it cannot, the cell problems stand."""
-    if exc.answers is None:
+    if exc.answers is None or exc.answers.model:  # a format-2 template's problems are all in its cells
         return exc
     try:
         qn = resolve(exc.answers)

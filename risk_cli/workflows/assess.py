@@ -145,6 +145,10 @@ def from_file(name: Optional[str], path: str, appetite: Optional[Appetite] = Non
     result = inputs.read_checked(path, Versions(name), appetite, complete=not allow_incomplete)
     if result.errors:
         raise InputProblems(result.errors)
+    if result.format_2 is not None:  # a workbook for a points or rated questionnaire: assessed with -q ID
+        f2 = result.format_2.questionnaire
+        raise RiskCliError(f"{path}: holds answers to {f2.label} (a {f2.model} questionnaire); give -q {f2.id} "
+                           "to assess it")
     assert result.questionnaire is not None and result.answers is not None
     register = assess(result.questionnaire, result.answers)
     # a register given as the answers: its likelihoods and impacts people edited are named

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from risk_cli import fileio
 from risk_cli.model import answers as answers_mod
@@ -34,6 +34,7 @@ from risk_cli.model.scoring import Register
 
 if TYPE_CHECKING:
     from risk_cli.catalogue.versions import Versions
+    from risk_cli.readers.format_2_inputs import Format2Answers
     from risk_cli.output.console import Console
 
 
@@ -51,6 +52,9 @@ class Item:
     warnings: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     written: bool = False  # its answers file and register are both in place
+    # answers to a format-2 questionnaire (points or rated model): its answers file and the model's
+    # workbook are written instead of a register
+    format_2: Optional["Format2Answers"] = None
 
     @property
     def ok(self) -> bool:
@@ -95,6 +99,10 @@ def check_one(path: Path, versions: "Versions", appetite: Optional[Appetite] = N
 
     checked = inputs.read_checked(path, versions, appetite, complete=not allow_incomplete)
     item = Item(path, checked.kind, checked.questionnaire, errors=checked.errors, warnings=checked.warnings)
+    if checked.format_2 is not None:
+        item.format_2 = checked.format_2
+        item.made_for = checked.format_2.questionnaire.label
+        return item
     if checked.raw is not None:
         item.made_for = f"{checked.raw.questionnaire_id} {checked.raw.questionnaire_version}".strip()
     if checked.ok and checked.questionnaire is not None and checked.answers is not None:
@@ -147,7 +155,7 @@ def run(files: list[str], out_dir: Path, questionnaire: Optional[str] = None, dr
     from risk_cli.readers import inputs
 
     versions = Versions(questionnaire)
-    if questionnaire:  # a -q that does not load is a problem with the run, not with each input
+    if questionnaire and versions.format_2_named() is None:  # a -q that does not load is the run's problem
         versions.named()
     paths, missing = inputs.expand(files)
     items = [Item(Path(p.file), errors=[p]) for p in missing]
@@ -186,13 +194,17 @@ def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
     try:
         for item in good:
             answers_path, register_path = item.outputs
-            unanswered = item.register.unanswered if item.register is not None and item.register.provisional else ()
-            text = answers_mod.to_yaml(item.answers, item.questionnaire, unanswered=unanswered)  # type: ignore[arg-type]
-            workbook = register_xlsx.build(item.register, marking=marking)  # type: ignore[arg-type]
+            if item.format_2 is not None:
+                text, write_register = _format_2_outputs(item.format_2, marking)
+            else:
+                unanswered = item.register.unanswered if item.register is not None and item.register.provisional else ()
+                text = answers_mod.to_yaml(item.answers, item.questionnaire, unanswered=unanswered)  # type: ignore[arg-type]
+                workbook = register_xlsx.build(item.register, marking=marking)  # type: ignore[arg-type]
+                write_register = lambda tmp, wb=workbook: write_workbook(wb, tmp)  # noqa: E731
             try:
                 atomic_write_all([
                     (answers_path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8", newline="\n")),
-                    (register_path, lambda tmp, wb=workbook: write_workbook(wb, tmp)),
+                    (register_path, write_register),
                 ], force)
             except RiskCliError as exc:
                 report.problems.extend(Problem(str(item.path), line) for line in exc.lines())
@@ -206,6 +218,21 @@ def write(report: Report, force: bool, marking: str = "OFFICIAL") -> None:
         raise Interrupted(f"interrupted: {done} of {len(good)} input(s) written to {report.out_dir}; "
                           "nothing half-written", exit_code=interrupt_code(exc)) from None
     report.written = not report.problems
+
+
+def _format_2_outputs(answers: "Format2Answers", marking: str) -> tuple[str, Any]:
+    """The answers file's text, and a function writing the model's workbook (as `assess` writes
+    it) to a temporary file."""
+    from risk_cli.readers.format_2_inputs import answers_yaml
+    from risk_cli.writers import points_workbook, rated_workbook
+
+    outcome = answers.outcome()
+    writer = rated_workbook if answers.is_rated else points_workbook
+
+    def write_register(tmp: Path) -> None:
+        writer.write(outcome, tmp, force=True, marking=marking, lang=answers.lang)  # type: ignore[arg-type]
+
+    return answers_yaml(answers), write_register
 
 
 def _stamp(path: Path) -> Optional[tuple[int, int, int]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
-from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
+from risk_cli.errors import RiskCliError, exit_code
 from risk_cli.model import points, rated
 from risk_cli.model.points import Outcome
 
@@ -50,19 +50,19 @@ def named_by_answers(path: Optional[str]) -> Optional[str]:
     return f"{ref['id']}@{ref['version']}" if ref.get("version") else str(ref["id"])
 
 
-def given_answers(path: str, qn: Any) -> tuple[dict[str, Any], Optional[str]]:
-    """The answers in an answers file, or in a workbook risk-cli wrote for a format-2
-    questionnaire (its hidden data sheet holds the answers file), and their language."""
-    from risk_cli.readers import points_answers
-    from risk_cli.readers.inputs import XLSX_SUFFIXES, load
+def _from_workbook(path: str, questionnaire: str) -> tuple[dict, Optional[str]]:
+    """The answers in a filled format-2 template or a workbook risk-cli wrote, read and checked as
+    import reads them (readers.inputs.read_checked)."""
+    from risk_cli.catalogue.versions import Versions
+    from risk_cli.errors import InputProblems
+    from risk_cli.readers import inputs
 
-    if not str(path).lower().endswith(XLSX_SUFFIXES):
-        return points_answers.read_with_language(path, qn)
-    doc = load(path, format_2=True).document
-    if doc is None:
-        raise InputProblems([Problem(str(path), f"holds no answers to {qn.label} (a format-2 questionnaire); "
-                                                "give its answers file or the workbook risk-cli wrote for it")])
-    return points_answers.from_document(doc, qn)
+    checked = inputs.read_checked(path, Versions(questionnaire))
+    if checked.errors:
+        raise InputProblems(checked.errors)
+    if checked.format_2 is None:
+        raise RiskCliError(f"{path}: is not answers to {questionnaire}")
+    return dict(checked.format_2.values), checked.format_2.language
 
 
 def is_rated_outcome(result: "Result") -> bool:
@@ -118,7 +118,10 @@ def run(options: "Options", console: "Console") -> Result:
         raise RiskCliError("give either --answers or --resume, not both")
     source = o.answers_path or o.resume_path
     lang = language(qn, o.lang, None)  # a language not offered stops here, before any question
-    start, recorded = given_answers(source, qn) if source else ({}, None)
+    if source and o.answers_path and Path(source).suffix.lower() in (".xlsx", ".xlsm"):
+        start, recorded = _from_workbook(source, str(o.questionnaire))  # a filled template or a workbook
+    else:
+        start, recorded = points_answers.read_with_language(source, qn) if source else ({}, None)
     lang = language(qn, o.lang, recorded)
     where = None if o.no_input else interview_terminal()
     if where is None:

@@ -61,14 +61,31 @@ def validate(files: Sequence[str], console: "Console") -> Validation:
 
 
 def write_template(questionnaire: Optional[str], output: str, force: bool, console: "Console",
-                   marking: str = "OFFICIAL") -> None:
-    """The questionnaire named (the default one if none) as a workbook to fill in without risk-cli."""
+                   marking: str = "OFFICIAL", lang: Optional[str] = None) -> None:
+    """The questionnaire named (the default one if none) as a workbook to fill in without risk-cli;
+    a format-2 one (points or rated) in the language asked for (`lang`), else its first."""
     from risk_cli.catalogue.versions import Versions
+    from risk_cli.errors import RiskCliError
     from risk_cli.fileio import check_writable
     from risk_cli.writers import template as template_xlsx
 
     out = Path(output)
+    versions = Versions(questionnaire)
+    format_2 = versions.format_2_named() if questionnaire else None
+    if format_2 is not None:
+        if lang and lang not in format_2.languages:
+            raise RiskCliError(f"--lang {lang}: {format_2.label} offers {', '.join(format_2.languages)}; not {lang}")
+        from risk_cli.writers import template_format_2
+
+        check_writable(out, force)
+        chosen = lang or format_2.default_language
+        template_format_2.write(format_2, out, chosen, force=force, marking=marking)
+        console.info(f"Template written to {out} ({format_2.label}, {format_2.model} model, language {chosen}: "
+                     f"{len(format_2.questions)} questions in {len(format_2.sections)} sections)")
+        return
+    if lang and lang != "en":
+        raise RiskCliError(f"--lang {lang}: format-1 questionnaires offer en; not {lang}")
     check_writable(out, force)
-    qn = Versions(questionnaire).named()
+    qn = versions.named()
     template_xlsx.write(qn, out, force=force, marking=marking)
     console.info(f"Template written to {out} ({qn.label}: {len(qn.questions)} questions in {len(qn.sections)} sections)")
