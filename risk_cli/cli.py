@@ -627,12 +627,12 @@ def report(source: str, output: Optional[str], questionnaire: Optional[str], app
       risk-cli report register.xlsx -o board-pack.html  # open in a browser, print to PDF
       risk-cli report answers.yaml -o board-pack.docx --marking OFFICIAL-SENSITIVE
     """
-    english_only(lang)
     from risk_cli.output import report as report_view
     from risk_cli.workflows import report as report_flow
 
     console = Console()
-    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking), console)
+    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking, lang),
+                             console)
     if not output:
         console.out(report_view.markdown(result.report).rstrip("\n"))
     finish(result, console)
