@@ -80,6 +80,11 @@ def run(options: Options, console: "Console") -> Result:
     checked = inputs.read_checked(options.source, Versions(options.questionnaire))
     if checked.errors:
         raise InputProblems(checked.errors)
+    if checked.format_2 is not None:
+        qn = checked.format_2.questionnaire
+        raise RiskCliError(f"{options.source}: answered against {qn.label}, a format-2 questionnaire ({qn.model} model); "
+                           "an ATRS draft needs a 5x5 (format-1) questionnaire with an ATRS mapping (an 'atrs' "
+                           "section), see docs/atrs.md")
     assert checked.questionnaire is not None and checked.answers is not None
     mapped(checked.questionnaire, options.source)
     for problem in checked.warnings:
