@@ -621,6 +621,12 @@ def report(source: str, output: Optional[str], questionnaire: Optional[str], app
     and its content hash). The protective marking is at the top and the bottom. The same
     input always gives the same document.
 
+    For a format-2 input (rated or points model) the pack is in that model's words: rated,
+    the overall rating, the decisions on each highest-rated risk, each risk worst first with
+    why and its must/should/could steps; points, the impact level, the totals and their
+    maximums, the discount and why, the level bands and the answers that scored most. Each
+    has a method annex; --lang picks the language of the questionnaire's texts.
+
     \b
     Examples:
       risk-cli report answers.yaml                      # print the pack as Markdown
