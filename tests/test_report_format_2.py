@@ -121,3 +121,12 @@ def test_typed_text_is_escaped_in_html(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "<b>OFFICIAL</b>" not in html and "&lt;b&gt;OFFICIAL&lt;/b&gt;" in html
+
+
+def test_a_rated_workbook_risk_cli_wrote_gives_the_same_pack(run, tmp_path):
+    book = tmp_path / "rated.xlsx"
+    assert run("assess", "-q", "ai-data-protection-rated", "--answers", RATED, "-o", book).exit_code == 0
+    from_book = run("report", book)
+    assert from_book.exit_code == 0, from_book.stderr
+    assert "Overall rating: High" in from_book.stdout and "Must:" in from_book.stdout
+    assert not FIVE_BY_FIVE.search(from_book.stdout)
