@@ -622,18 +622,24 @@ def report(source: str, output: Optional[str], questionnaire: Optional[str], app
     and its content hash). The protective marking is at the top and the bottom. The same
     input always gives the same document.
 
+    For a format-2 input (rated or points model) the pack is in that model's words: rated,
+    the overall rating, the decisions on each highest-rated risk, each risk worst first with
+    why and its must/should/could steps; points, the impact level, the totals and their
+    maximums, the discount and why, the level bands and the answers that scored most. Each
+    has a method annex; --lang picks the language of the questionnaire's texts.
+
     \b
     Examples:
       risk-cli report answers.yaml                      # print the pack as Markdown
       risk-cli report register.xlsx -o board-pack.html  # open in a browser, print to PDF
       risk-cli report answers.yaml -o board-pack.docx --marking OFFICIAL-SENSITIVE
     """
-    english_only(lang)
     from risk_cli.output import report as report_view
     from risk_cli.workflows import report as report_flow
 
     console = Console()
-    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking), console)
+    result = report_flow.run(report_flow.Options(source, output, questionnaire, force, appetite_path, marking, lang),
+                             console)
     if not output:
         console.out(report_view.markdown(result.report).rstrip("\n"))
     finish(result, console)

@@ -83,16 +83,6 @@ def test_format_1_inputs_are_unchanged():
 
 
 
-def test_atrs_and_report_refuse_a_format_2_input_in_one_line(tmp_path: Path) -> None:
-    """Neither crashes (was: exit 70, an internal error) nor writes anything."""
-    for command, out in (("atrs", "record.md"), ("report", "pack.html")):
-        result = CliRunner().invoke(cli, [command, str(RATED_ANSWERS), "-o", str(tmp_path / out)])
-        assert result.exit_code == 2, result.output
-        [line] = result.output.splitlines()
-        assert line.startswith("error: ") and "format-2 questionnaire (rated model)" in line
-        assert not (tmp_path / out).exists()
-
-
 def test_a_format_1_q_with_format_2_answers_is_one_line_not_a_crash(tmp_path: Path) -> None:
     """-q names a 5x5 questionnaire, the answers another, format-2 one (was: exit 70)."""
     result = CliRunner().invoke(cli, ["assess", "-q", "uk-public-sector-ai", "--answers", str(RATED_ANSWERS),

@@ -15,6 +15,9 @@ The rated-model samples (questionnaire ai-data-protection-rated) are in sample_o
         --force -o sample_outputs_rated/$n-rated.xlsx
       risk-cli assess -q ai-data-protection-rated --answers sample_outputs_rated/$n-answers.yaml --no-input \
         --format json > sample_outputs_rated/$n-rated.json
+      for s in md html docx; do
+        risk-cli report sample_outputs_rated/$n-answers.yaml --force -o sample_outputs_rated/$n-report.$s
+      done
     done
 """
 
@@ -132,3 +135,17 @@ def test_rated_sample_matches_what_the_tool_writes(tmp_path, run, name):
     js = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "--format", "json")
     assert js.output == (RATED / f"{name}-rated.json").read_text(encoding="utf-8"), \
         f"sample_outputs_rated/{name}-rated.json is stale: regenerate it (see this file's docstring)"
+
+
+@pytest.mark.parametrize("name", RATED_SAMPLES)
+@pytest.mark.parametrize("suffix", REPORT_SUFFIXES)
+def test_rated_report_sample_matches_what_the_tool_writes(tmp_path, run, name, suffix):
+    sample = RATED / f"{name}-report{suffix}"
+    out = tmp_path / sample.name
+    result = run("report", RATED / f"{name}-answers.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    stale = f"sample_outputs_rated/{sample.name} is stale: regenerate it (see this file's docstring)"
+    if suffix == ".docx":
+        assert word_text(out) == word_text(sample), stale
+    else:
+        assert out.read_text(encoding="utf-8") == sample.read_text(encoding="utf-8"), stale

@@ -81,10 +81,10 @@ def run(options: Options, console: "Console") -> Result:
     if checked.errors:
         raise InputProblems(checked.errors)
     if checked.format_2 is not None:
-        qn2 = checked.format_2.questionnaire
-        raise RiskCliError(f"{options.source}: answered against {qn2.label}, a format-2 questionnaire ({qn2.model} "
-                           "model); an ATRS record is drafted from a 5x5 questionnaire with an ATRS mapping "
-                           "(see docs/atrs.md)")
+        qn = checked.format_2.questionnaire
+        raise RiskCliError(f"{options.source}: answered against {qn.label}, a format-2 questionnaire ({qn.model} model); "
+                           "an ATRS draft needs a 5x5 (format-1) questionnaire with an ATRS mapping (an 'atrs' "
+                           "section), see docs/atrs.md")
     assert checked.questionnaire is not None and checked.answers is not None
     mapped(checked.questionnaire, options.source)
     for problem in checked.warnings:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from risk_cli.errors import InputProblems, RiskCliError, exit_code
 from risk_cli.model.marking import DEFAULT as DEFAULT_MARKING
@@ -31,6 +31,7 @@ class Options:
     force: bool = False
     appetite_path: Optional[str] = None
     marking: str = DEFAULT_MARKING
+    lang: Optional[str] = None  # --lang: a format-2 questionnaire's texts in this language
 
 
 @dataclass
@@ -88,10 +89,14 @@ def run(options: Options, console: "Console") -> Result:
     if checked.errors:
         raise InputProblems(checked.errors)
     if checked.format_2 is not None:
-        qn2 = checked.format_2.questionnaire
-        raise RiskCliError(f"{options.source}: answered against {qn2.label}, a format-2 questionnaire ({qn2.model} "
-                           "model); the board pack is written for 5x5 questionnaires only (assess -o writes this "
-                           "model's workbook)")
+        pack = format_2_pack(checked.format_2, options, appetite is not None)
+        for problem in checked.warnings:
+            console.warn(str(problem))
+        if target is not None:
+            write(pack, target, options.force)
+        return Result(pack, str(target) if target else "")
+    if options.lang and options.lang != "en":
+        raise RiskCliError(f"--lang {options.lang}: format-1 questionnaires offer en; not {options.lang}")
     assert checked.questionnaire is not None and checked.answers is not None
     for problem in checked.warnings:
         console.warn(str(problem))
@@ -99,6 +104,19 @@ def run(options: Options, console: "Console") -> Result:
     if target is not None:
         write(pack, target, options.force)
     return Result(pack, str(target) if target else "")
+
+
+def format_2_pack(answers: Any, options: Options, has_appetite: bool) -> "Report":
+    """The pack for a points or rated input (model.report_format_2), in --lang, else the answers' language."""
+    from risk_cli.model import report_format_2
+    from risk_cli.workflows.points import language
+
+    qn = answers.questionnaire
+    if has_appetite:
+        raise RiskCliError(f"--appetite: {qn.label} is a format-2 questionnaire ({qn.model} model), which has no "
+                           "risk appetite; leave --appetite out")
+    lang = language(qn, options.lang, answers.language)
+    return report_format_2.build(answers.outcome(), lang, answers.assessed_on, options.marking)
 
 
 def write(pack: "Report", path: Path, force: bool) -> None:
