@@ -63,7 +63,7 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
             xlsx.put(ws, r, 3, hit.before)
             xlsx.put(ws, r, 4, hit.after)
     xlsx.widths(ws, [60, 14, 12, 18])
-    xlsx.print_setup(ws, title, marking, landscape=False)
+    xlsx.print_setup(ws, title, marking)  # landscape, as every sheet risk-cli writes prints
 
     wa = wb.create_sheet("Answers")
     headers = ["Section", "Question id", "Question", "Total", "Answer", "Points", "Counted"]

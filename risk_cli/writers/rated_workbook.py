@@ -39,7 +39,7 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     xlsx.put(ws, r, 1, "Not raised (does not apply)", font=xlsx.Font(bold=True))
     xlsx.put(ws, r, 2, ", ".join(outcome.not_raised) or "none")
     xlsx.widths(ws, [40, 60])
-    xlsx.print_setup(ws, title, marking, landscape=False)
+    xlsx.print_setup(ws, title, marking)  # landscape, as every sheet risk-cli writes prints
 
     wr = wb.create_sheet("Risks")
     xlsx.header_row(wr, 1, ["Risk id", "Risk", "Rating", "Must", "Should", "Could", "Why"])
