@@ -32,7 +32,7 @@ def named_by_answers(path: Optional[str]) -> Optional[str]:
     risk-cli wrote for one, names; else None
     (a file that cannot be read is left to the format-1 reader, which says what is wrong)."""
     from risk_cli import safe_yaml
-    from risk_cli.readers.inputs import XLSX_SUFFIXES, YAML_SUFFIXES, load, names_format_2
+    from risk_cli.readers.inputs import XLSX_SUFFIXES, YAML_SUFFIXES, load_fast, names_format_2
 
     if not path or not path.lower().endswith(YAML_SUFFIXES + XLSX_SUFFIXES):
         return None
@@ -40,7 +40,7 @@ def named_by_answers(path: Optional[str]) -> Optional[str]:
         if path.lower().endswith(YAML_SUFFIXES):
             data = safe_yaml.load(path).data
         else:  # a workbook risk-cli wrote for a format-2 questionnaire keeps its answers file in a data sheet
-            doc = load(path, format_2=True).document
+            doc = load_fast(path, format_2=True).document  # a register: its data sheet alone, by calamine
             data = doc.data if doc is not None else None
     except RiskCliError:
         return None
