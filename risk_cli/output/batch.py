@@ -12,7 +12,11 @@ if TYPE_CHECKING:
 
 
 def record(r: "Result") -> dict[str, Any]:
-    """The JSON line for one input: stable keys, rating ids rather than labels."""
+    """The JSON line for one input: stable keys, rating ids rather than labels. A format-2 input's
+    line has `model` ("rated" or "points") and that model's result in place of the tier, the 5x5
+    counts and the appetite (format_2_record); a format-1 line has no `model`."""
+    if r.ok and r.model:
+        return format_2_record(r)
     return {
         "file": r.file, "status": r.status, "kind": r.kind, "problems": list(r.problems),
         "warnings": list(r.warnings), "register": r.register or None,
@@ -24,6 +28,46 @@ def record(r: "Result") -> dict[str, Any]:
         "appetite_breaches": len(r.breaches), "breach_ids": list(r.breaches),
         "fail_on_hits": list(r.fail_on_hits), "atrs_records": list(r.records),
     }
+
+
+def format_2_record(r: "Result") -> dict[str, Any]:
+    """The JSON line of a format-2 input: rated gives the overall rating, the risks at each rating
+    and those at the highest; points the impact level, the score, its maximum and the discount."""
+    out: dict[str, Any] = {
+        "file": r.file, "status": r.status, "kind": r.kind, "model": r.model, "problems": list(r.problems),
+        "warnings": list(r.warnings), "register": r.register or None, "questionnaire": r.questionnaire or None,
+        "use_case": r.use_case, "language": r.language,
+    }
+    if r.model == "rated":
+        out.update({"overall": {"id": r.overall[0], "label": r.overall[1]},
+                    "rating_counts": {rid: n for rid, _, n in r.rated}, "risks": r.risks,
+                    "highest": list(r.highest)})
+    else:
+        out.update({"level": {"id": r.level[0], "label": r.level[1]}, "score": _number(r.score),
+                    "maximum": _number(r.maximum), "discount_applied": r.discount})
+    out.update({"fail_on_hits": list(r.fail_on_hits), "atrs_records": list(r.records)})
+    return out
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def model_counts(results: Sequence["Result"]) -> list[str]:
+    """What the format-2 inputs came to, for the closing summary: overall ratings and impact levels."""
+    rated: dict[str, int] = {}
+    levels: dict[str, int] = {}
+    for r in results:
+        if r.ok and r.model == "rated":
+            rated[r.overall[1]] = rated.get(r.overall[1], 0) + 1
+        elif r.ok and r.model == "points":
+            levels[r.level[1]] = levels.get(r.level[1], 0) + 1
+    lines = []
+    if rated:
+        lines.append("Rated (overall rating): " + ", ".join(f"{label}: {n}" for label, n in rated.items()))
+    if levels:
+        lines.append("Points (impact level): " + ", ".join(f"{label}: {n}" for label, n in sorted(levels.items())))
+    return lines
 
 
 def tier_counts(results: Sequence["Result"]) -> list[tuple[str, int]]:
@@ -44,6 +88,7 @@ def summary_text(outcome: "Outcome") -> str:
     tiers = tier_counts(results)
     if tiers:
         lines.append("Tiers: " + ", ".join(f"{label}: {n}" for label, n in tiers))
+    lines += model_counts(results)
     lines.append(one_line(f"Registers{' and ATRS records' if outcome.plan.options.atrs else ''} in {outcome.plan.outdir}; "
                           f"summary in {outcome.plan.summary_path}"))
     return "\n".join(lines)

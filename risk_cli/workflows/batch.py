@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from risk_cli import fileio
 from risk_cli.model.answers import Appetite
 from risk_cli.errors import (ExitCode, InputProblems, Interrupted, Problem, RiskCliError, exit_code,
-                             interrupt_code)
+                             interrupt_code, one_line)
 
 SUMMARY_XLSX = "batch-summary.xlsx"
 REGISTER_SUFFIX = "-register.xlsx"
@@ -80,6 +80,29 @@ class Result:
     breaches: tuple[str, ...] = ()  # risk ids whose residual score is above appetite
     fail_on_hits: tuple[str, ...] = ()  # risk ids at or above the --fail-on rating
     records: tuple[str, ...] = ()  # --atrs: the record files written
+    # a format-2 input (docs/questionnaire-format.md): its model's result instead of a tier and 5x5 counts
+    model: str = ""  # "rated" or "points"; "" for a format-1 (5x5) register or a bad input
+    language: str = ""  # the language its workbook is written in
+    overall: tuple[str, str] = ()  # rated: the overall rating (id, label): the highest risk rating
+    rated: tuple[tuple[str, str, int], ...] = ()  # rated: (rating id, label, risks at it), highest first
+    highest: tuple[str, ...] = ()  # rated: the risk ids at the overall rating
+    level: tuple[str, str] = ()  # points: the impact level (id, label)
+    score: Optional[float] = None  # points: the score (the score total, after any discount)
+    maximum: Optional[float] = None  # points: the score total's maximum
+    discount: Optional[bool] = None  # points: whether an adjustment (the mitigation discount) applied
+
+    @property
+    def result(self) -> str:
+        """What the input came to, in one cell: its tier, its overall rating, or its impact level."""
+        if not self.ok:
+            return ""
+        if self.model == "rated":
+            return (f"{self.overall[1]} overall: "
+                    + ", ".join(f"{n} {label.lower()}" for _, label, n in self.rated))
+        if self.model == "points":
+            return (f"{self.level[1]}: score {number(self.score)} of {number(self.maximum)}"
+                    + ("" if self.discount is None else "; discount applied" if self.discount else "; no discount"))
+        return self.tier
 
     @property
     def ok(self) -> bool:
@@ -221,7 +244,21 @@ def _check_options(options: Options) -> None:
     from risk_cli.catalogue.versions import Versions
     from risk_cli.workflows.fail_on import rating_id
 
-    qn = Versions(options.questionnaire).named()
+    versions = Versions(options.questionnaire)
+    format_2 = versions.format_2_named()
+    if format_2 is not None:  # every input is for this points or rated questionnaire
+        from risk_cli.workflows.fail_on import format_2_threshold
+
+        if options.fail_on:
+            format_2_threshold(format_2, options.fail_on)
+        if options.appetite is not None:
+            raise RiskCliError(f"--appetite: {format_2.label} is a format-2 questionnaire ({format_2.model} model), "
+                               "which has no residual 5x5 scores to hold against a risk appetite; drop --appetite")
+        if options.atrs:
+            raise RiskCliError(f"--atrs: {format_2.label} is a format-2 questionnaire ({format_2.model} model), "
+                               "which has no ATRS mapping; drop --atrs")
+        return
+    qn = versions.named()
     if options.fail_on:
         rating_id(qn, options.fail_on)
 
@@ -309,6 +346,8 @@ class Worker:
             if checked.errors:
                 return Result(task.index, task.source, "bad", kind,
                               problems=_lines(task.source, [str(p) for p in checked.errors]))
+            if checked.format_2 is not None:
+                return self.process_format_2(task, checked.format_2, checked.warnings)
             qn = checked.questionnaire
             if self.options.atrs:
                 from risk_cli.workflows import atrs
@@ -331,6 +370,34 @@ class Worker:
         warnings = checked.warnings + mismatches(str(task.source), checked.score_cells, register)
         return summarise(task, kind, register, warnings, hits, records)
 
+    def process_format_2(self, task: Task, answers: Any, warnings: list[Problem]) -> Result:
+        """An input for a points or rated questionnaire: scored with its own model, its workbook
+        written to the same OUTDIR/<name>-register.xlsx a format-1 register would take. Raises
+        RiskCliError for what makes it a bad input (process reports it)."""
+        from risk_cli.workflows import fail_on
+
+        qn = answers.questionnaire
+        model = "rated" if answers.is_rated else "points"
+        if self.options.atrs:  # as a format-1 questionnaire without an ATRS mapping: the input is bad
+            raise RiskCliError(f"--atrs: {qn.label} is a format-2 questionnaire ({model} model), which has no "
+                               "ATRS mapping; no record can be drafted from it (run the batch without --atrs "
+                               "for these inputs)")
+        outcome = answers.outcome()
+        hits: tuple[str, ...] = ()
+        if self.options.fail_on:
+            hits = tuple(fail_on.format_2_reaches(outcome, fail_on.format_2_threshold(qn, self.options.fail_on)))
+        notes = [str(w) for w in warnings]
+        if self.options.appetite is not None:
+            notes.append(f"{one_line(task.source)}: --appetite was not applied: the {model} model has no residual "
+                         "5x5 scores to hold against a risk appetite")
+        if answers.is_rated:
+            from risk_cli.writers import rated_workbook as workbook
+        else:
+            from risk_cli.writers import points_workbook as workbook  # type: ignore[no-redef]
+        workbook.write(outcome, Path(task.output), force=self.options.force, marking=self.options.marking,
+                       lang=answers.lang)
+        return summarise_format_2(task, answers, outcome, tuple(notes), hits)
+
     def records(self, register: Any, register_path: Path) -> tuple[str, ...]:
         """With --atrs, the input's draft ATRS record beside its register (Markdown and workbook)."""
         if not self.options.atrs:
@@ -344,10 +411,15 @@ class Worker:
         return tuple(str(p) for p in paths)
 
 
+def number(value: Optional[float]) -> Any:
+    """A score as people read it: 9, not 9.0."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
 def _lines(source: str, lines: list[str]) -> tuple[str, ...]:
     """Every problem line names its file; prefix the input's name where a line does not."""
-    from risk_cli.errors import one_line
-
     shown = one_line(source)  # as the problem lines show it: a name may hold a line break
     return tuple(line if line.startswith(shown) else f"{shown}: {line}" for line in lines)
 
@@ -369,6 +441,27 @@ def summarise(task: Task, kind: str, register: Any, warnings: list[Problem], hit
         worst_rating=worst[0].residual_rating.label if worst else "",
         breaches=tuple(r.risk.id for r in register.breaches), fail_on_hits=hits, records=records,
     )
+
+
+def summarise_format_2(task: Task, answers: Any, outcome: Any, warnings: tuple[str, ...],
+                       hits: tuple[str, ...]) -> Result:
+    """The summary row of a format-2 input: its model's result. The use case is the file's stem:
+    format-2 answers hold no name."""
+    from risk_cli.model.text import english
+
+    qn = answers.questionnaire
+    base = dict(index=task.index, file=task.source, status="ok", kind=answers.kind, warnings=warnings,
+                register=task.output, questionnaire=qn.label, use_case=Path(task.source).stem,
+                fail_on_hits=hits, language=answers.lang)
+    if answers.is_rated:
+        top = outcome.overall
+        return Result(**base, model="rated", risks=len(outcome.risks), overall=(top.id, english(top.label)),
+                      rated=tuple((r.id, english(r.label), sum(1 for x in outcome.risks if x.rating.id == r.id))
+                                  for r in qn.ratings),
+                      highest=tuple(x.risk.id for x in outcome.risks if x.rating.id == top.id))
+    return Result(**base, model="points", level=(outcome.level.id, english(outcome.level.label)),
+                  score=outcome.score, maximum=outcome.maximums[qn.score_total],
+                  discount=bool(outcome.applied) if qn.adjustments else None)
 
 
 _WORKER: Optional[Worker] = None
@@ -544,11 +637,21 @@ class Outcome:
 
     @property
     def closing(self) -> list[str]:
-        """Lines for stderr after the result."""
+        """Lines for stderr after the result: --appetite left unapplied to format-2 inputs, then
+        the inputs that reached --fail-on."""
+        lines = []
+        unapplied = [r for r in self.results if r.ok and r.model] if self.plan.options.appetite is not None else []
+        if unapplied:
+            lines.append(f"warning: --appetite was not applied to {len(unapplied)} format-2 input(s) (rated or "
+                         "points model: no residual 5x5 scores to hold against it): "
+                         + ", ".join(one_line(r.file) for r in unapplied[:10])
+                         + (f" and {len(unapplied) - 10} more" if len(unapplied) > 10 else ""))
         hits = self.hits
         if not hits:
-            return []
-        return [f"--fail-on {self.plan.options.fail_on}: {len(hits)} input(s) have a residual risk at or above it: "
+            return lines
+        what = ("have a residual risk at or above it" if not any(r.model for r in hits)
+                else "reached it (a residual risk, a rated risk or an impact level at or above it)")
+        return lines + [f"--fail-on {self.plan.options.fail_on}: {len(hits)} input(s) {what}: "
                 + ", ".join(f"{r.file} ({', '.join(r.fail_on_hits)})" for r in hits[:10])
                 + (f" and {len(hits) - 10} more" if len(hits) > 10 else "")]
 
