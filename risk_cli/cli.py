@@ -323,7 +323,8 @@ def list_questionnaires(fmt: str, lang: Optional[str]) -> None:
 BATCH_EPILOG = """\b
 Exit codes:
   0   every input assessed (and none reached --fail-on)
-  1   --fail-on: some register has a residual risk at or above RATING
+  1   --fail-on: some register has a residual risk at or above RATING (format 2:
+      a rated risk at or above that rating, or an impact level at or above it)
   2   nothing to do, bad options, outputs already exist (no --force), an output
       would replace an input (even with --force), or another risk-cli is writing
       to OUTDIR; nothing written
@@ -343,7 +344,8 @@ incomplete, so the --fail-on verdict is too (both are non-zero, so a gate fails 
               help="Processes to run in parallel. Default: the number of cores.")
 @questionnaire_option("Assess every input with this questionnaire. Default: the one each input names.")
 @format_option(batch_view.FORMATS)
-@fail_on_option("Exit with code 1 if any register has a residual risk rated RATING or worse.")
+@fail_on_option("Exit with code 1 if any register has a residual risk rated RATING or worse. For format-2 "
+                "inputs: a rating of a rated questionnaire (e.g. high) or an impact level of a points one (e.g. III).")
 @force_option("Replace registers and the summary already in OUTDIR.")
 @quiet_option("No progress bar and no closing summary; problems are still reported.")
 @appetite_option()
@@ -362,7 +364,13 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: Optional[int], questionnai
     (.xlsx), or a folder, searched recursively. Each input's register is written to
     OUTDIR/<name>-register.xlsx (names that clash gain their folder names), and
     OUTDIR/batch-summary.xlsx has one row per input: tier, residual risks by rating, the
-    worst residual risk, appetite breaches and, for a bad input, why. A bad input is
+    worst residual risk, appetite breaches and, for a bad input, why. Inputs for a format-2
+    questionnaire (rated or points model: answers files or the workbooks risk-cli writes
+    for them) may be mixed in: each gets its model's workbook under the same name, and the
+    summary its result (overall rating and risks per rating; impact level, score of its
+    maximum, discount) on a sheet of its own model. --appetite is not applied to them (a
+    warning says so) and with --atrs they are bad inputs; with -q naming a format-2
+    questionnaire, both options are refused. A bad input is
     reported and skipped; the rest are still assessed. Nothing in OUTDIR is replaced
     without --force, an input is never replaced (even with --force), and every clash is
     reported before any work starts.

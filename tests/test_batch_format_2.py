@@ -152,3 +152,26 @@ def test_workbooks_written_by_a_batch_are_read_back_to_the_same_results(mixed: P
                 for r in recs}
 
     assert results(first.stdout) == results(again.stdout)
+
+
+def test_appetite_is_not_applied_to_format_2_inputs_and_a_warning_says_so(mixed: Path, tmp_path: Path) -> None:
+    appetite = tmp_path / "appetite.yaml"
+    appetite.write_text("appetite:\n  legal: minimal\n")
+    result = run("batch", str(mixed), "-o", str(tmp_path / "out"), "--appetite", str(appetite))
+    assert result.exit_code == 0, result.output
+    assert "warning: --appetite was not applied to 1 format-2 input(s)" in result.stderr
+    [rated] = [r for r in as_dicts(sheets(tmp_path / "out" / "batch-summary.xlsx")["Summary"]) if r["Model"] == "Rated"]
+    assert "--appetite was not applied" in rated["Warnings"]
+
+
+def test_a_bad_format_2_answers_file_is_a_bad_input_the_rest_written(mixed: Path, tmp_path: Path) -> None:
+    (mixed / "wrong.yaml").write_text("questionnaire: {id: ai-data-protection-rated, version: 1.0.0}\n"
+                                      "answers:\n  personal-data: perhaps\n")
+    out = tmp_path / "out"
+    result = run("batch", str(mixed), "-o", str(out), "--jobs", "1")
+    assert result.exit_code == 3, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "wrong.yaml" in errors[0] and "perhaps" in errors[0]
+    book = sheets(out / "batch-summary.xlsx")
+    assert [r["Status"] for r in as_dicts(book["Summary"])] == ["OK", "OK", "Bad"]
+    assert not (out / "wrong-register.xlsx").exists()

@@ -19,6 +19,8 @@ questionnaires are kept by catalogue.cache, so choosing one per input costs no p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
 
 from risk_cli.catalogue import bundled
@@ -40,6 +42,7 @@ class Versions:
     def __init__(self, name: Optional[str] = None) -> None:
         self.name = name  # -q: used for every input (rule 1)
         self.given: list[Questionnaire] = []  # the portfolio's -q files: available besides the bundled ones
+        self.given_format_2: list["Format2Questionnaire"] = []  # those of them that are format 2 (points, rated)
         self._library = False
         # The choices this run made, errors too: a thousand inputs naming one version cost one
         # lookup, or raise the same error. (Parsed questionnaires are kept by catalogue.cache.)
@@ -61,8 +64,13 @@ class Versions:
         """The portfolio's: the files given with -q are available alongside the bundled ones."""
         from risk_cli.catalogue import loader
 
+        from risk_cli.catalogue import read_points, read_rated
+
         versions = cls()
-        versions.given = [loader.load(f) for f in files]
+        files = list(files)
+        format_2 = [f for f in files if str(f).endswith((".yaml", ".yml")) and read_points.file_is_format_2(str(f))]
+        versions.given = [loader.load(f) for f in files if f not in format_2]
+        versions.given_format_2 = [read_rated.load_format_2(Path(f)) for f in format_2]
         versions._library = True
         return versions
 
@@ -139,6 +147,9 @@ class Versions:
         if not isinstance(ref, dict) or not isinstance(ref.get("id"), str):
             return None
         qid, version = ref["id"], str(ref.get("version") or "")
+        for given in self.given_format_2:  # a portfolio's -q format-2 file: the version it is, or any
+            if given.id == qid and (not version or given.version == version):
+                return given
         refs = bundled.format_2_refs()
         versions = sorted((v for (i, v) in refs if i == qid), key=version_key)
         if not versions:

@@ -121,6 +121,39 @@ class BarrierShare:
 
 
 @dataclass(frozen=True)
+class OtherModel:
+    """An assessment with a format-2 questionnaire (rated or points model): listed beside the
+    portfolio, never in its 5x5 heat maps, tiers or totals, which only 5x5 registers have."""
+
+    path: str
+    kind: str  # "answers" or "register" (a workbook risk-cli wrote)
+    use_case: str  # the file's stem: format-2 answers carry no name
+    questionnaire: str  # its label: id and version
+    model: str  # "rated" or "points"
+    result_id: str  # rated: the overall rating's id; points: the impact level's id
+    result_label: str
+    counts: tuple[tuple[str, str, int], ...] = ()  # rated: (rating id, label, risks at it), highest first
+    highest: tuple[str, ...] = ()  # rated: the risk ids at the overall rating
+    score: Optional[float] = None  # points: the score, after any discount
+    maximum: Optional[float] = None  # points: the score total's maximum
+    discount: Optional[bool] = None  # points: whether a discount applied (None: the questionnaire has none)
+
+    @property
+    def result(self) -> str:
+        """The result in one line: "High overall: 2 high, 5 medium, 3 low" or "Level IV: score 10 of 13"."""
+        if self.model == "rated":
+            return f"{self.result_label} overall: " + ", ".join(f"{n} {label.lower()}" for _, label, n in self.counts)
+        text = f"{self.result_label}: score {_plain(self.score)} of {_plain(self.maximum)}"
+        return text + ("" if self.discount is None else "; discount applied" if self.discount else "; no discount")
+
+
+def _plain(value: Optional[float]) -> Any:
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
+@dataclass(frozen=True)
 class Portfolio:
     """The figures across every use case an assurance team oversees: what the portfolio workbook,
     the terminal summary and the JSON all show."""
@@ -134,6 +167,7 @@ class Portfolio:
     residual: Grid
     barriers: tuple[BarrierShare, ...]
     warnings: tuple[Problem, ...] = field(default=())
+    others: tuple[OtherModel, ...] = field(default=())  # format-2 assessments, listed apart (OtherModel)
 
     @property
     def escalations(self) -> list[UseCase]:

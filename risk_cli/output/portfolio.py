@@ -8,7 +8,7 @@ from risk_cli.errors import one_line
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 if TYPE_CHECKING:
-    from risk_cli.model.portfolio import Portfolio, UseCase
+    from risk_cli.model.portfolio import OtherModel, Portfolio, UseCase
     from risk_cli.model.scoring import Grid
 
 def to_dict(pf: Portfolio) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def to_dict(pf: Portfolio) -> dict[str, Any]:
         "totals": {"use_cases": len(pf.use_cases), "risks": pf.risk_count, "escalations": len(pf.escalations),
                    "outdated": sum(1 for u in pf.use_cases if u.outdated), "duplicates": len(pf.duplicates),
                    "skipped": len(pf.skipped), "residual": pf.totals(residual=True), "inherent": pf.totals(residual=False),
-                   "tiers": dict(pf.tiers())},
+                   "tiers": dict(pf.tiers()), "other_models": len(pf.others)},
         "heat_maps": {"inherent": grid(pf.inherent), "residual": grid(pf.residual)},
         "barriers": [{"id": b.id, "title": b.title, "use_cases": b.use_cases, "reporting": b.reporting,
                       "share": b.share, "organisations": b.organisations,
@@ -53,7 +53,22 @@ def to_dict(pf: Portfolio) -> dict[str, Any]:
                         "ignored": [a.path for a in d.ignored]} for d in pf.duplicates],
         "skipped": [{"file": s.path, "reason": s.reason, "more_problems": s.more} for s in pf.skipped],
         "use_cases": [use_case(u) for u in pf.use_cases],
+        "other_models": [other_model(o) for o in pf.others],
     }
+
+
+def other_model(o: "OtherModel") -> dict[str, Any]:
+    """A format-2 assessment in the JSON: listed apart, outside the heat maps and totals."""
+    out: dict[str, Any] = {"file": o.path, "kind": o.kind, "use_case": o.use_case, "questionnaire": o.questionnaire,
+                           "model": o.model}
+    if o.model == "rated":
+        out.update({"overall": {"id": o.result_id, "label": o.result_label},
+                    "rating_counts": {rid: n for rid, _, n in o.counts}, "highest": list(o.highest)})
+    else:
+        plain = (lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+        out.update({"level": {"id": o.result_id, "label": o.result_label}, "score": plain(o.score),
+                    "maximum": plain(o.maximum), "discount_applied": o.discount})
+    return out
 
 
 def _percent(value: Optional[float]) -> str:
@@ -76,6 +91,8 @@ def summary_text(pf: Portfolio, top: int = 10) -> str:
         notes.append(f"{len(pf.skipped)} input(s) skipped")
     if outdated:
         notes.append(f"{outdated} assessed against an older questionnaire version")
+    if pf.others:
+        notes.append(f"{len(pf.others)} format-2 assessment(s) listed apart, not in the tiers, ratings or heat maps")
     if notes:
         lines.append("  " + "; ".join(notes))
     lines += ["", tabulate([[label, n] for label, n in pf.tiers()], headers=["Tier", "Use cases"], tablefmt="simple")]
@@ -96,6 +113,12 @@ def summary_text(pf: Portfolio, top: int = 10) -> str:
         lines.append(tabulate(rows, headers=["Organisation", "Use case", "Tier", "Above appetite"], tablefmt="simple"))
         if len(esc) > top:
             lines.append(f"... and {len(esc) - top} more (see the Escalations sheet or --format json)")
+    if pf.others:
+        rows = [[one_line(o.use_case)[:40], o.questionnaire, o.model, o.result] for o in pf.others[:top]]
+        lines += ["", f"Other models (format 2): {len(pf.others)} assessment(s)",
+                  tabulate(rows, headers=["Use case", "Questionnaire", "Model", "Result"], tablefmt="simple")]
+        if len(pf.others) > top:
+            lines.append(f"... and {len(pf.others) - top} more (see the Other models sheet or --format json)")
     return "\n".join(lines)
 
 

@@ -632,15 +632,23 @@ class Outcome:
 
     @property
     def closing(self) -> list[str]:
-        """Lines for stderr after the result."""
+        """Lines for stderr after the result: --appetite left unapplied to format-2 inputs, then
+        the inputs that reached --fail-on."""
+        lines = []
+        unapplied = [r for r in self.results if r.ok and r.model] if self.plan.options.appetite is not None else []
+        if unapplied:
+            lines.append(f"warning: --appetite was not applied to {len(unapplied)} format-2 input(s) (rated or "
+                         "points model: no residual 5x5 scores to hold against it): "
+                         + ", ".join(one_line(r.file) for r in unapplied[:10])
+                         + (f" and {len(unapplied) - 10} more" if len(unapplied) > 10 else ""))
         hits = self.hits
         if not hits:
-            return []
+            return lines
         what = ("have a residual risk at or above it" if not any(r.model for r in hits)
                 else "reached it (a residual risk, a rated risk or an impact level at or above it)")
-        return [f"--fail-on {self.plan.options.fail_on}: {len(hits)} input(s) {what}: "
-                + ", ".join(f"{r.file} ({', '.join(r.fail_on_hits)})" for r in hits[:10])
-                + (f" and {len(hits) - 10} more" if len(hits) > 10 else "")]
+        return lines + [f"--fail-on {self.plan.options.fail_on}: {len(hits)} input(s) {what}: "
+                        + ", ".join(f"{r.file} ({', '.join(r.fail_on_hits)})" for r in hits[:10])
+                        + (f" and {len(hits) - 10} more" if len(hits) > 10 else "")]
 
 
 def _stamp(path: str) -> Optional[tuple[int, int, int]]:

@@ -17,11 +17,12 @@ from risk_cli.catalogue.versions import Versions
 from risk_cli.errors import InputProblems, Problem, RiskCliError, exit_code
 from risk_cli.model.answers import Appetite
 from risk_cli.model.marking import DEFAULT as DEFAULT_MARKING
-from risk_cli.model.portfolio import Assessed, Portfolio, Skipped
+from risk_cli.model.portfolio import Assessed, OtherModel, Portfolio, Skipped
 from risk_cli.readers.inputs import checked
 
 if TYPE_CHECKING:
     from risk_cli.output.console import Console
+    from risk_cli.readers.inputs import Loaded
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Gathered:
     the rest and the caller decides what to do with it."""
 
     assessed: list[Assessed] = field(default_factory=list)
+    others: list[OtherModel] = field(default_factory=list)  # format-2 assessments, listed apart
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -41,7 +43,7 @@ def skipped(path: str, exc: Exception) -> Skipped:
 
 
 def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = None,
-               warnings: Optional[list[Problem]] = None) -> tuple[Assessed, str]:
+               warnings: Optional[list[Problem]] = None) -> tuple["Assessed | OtherModel", str]:
     """Read, check and score one input; InputProblems or RiskCliError when it is unusable.
 
     Also returns the questionnaire hash the answers recorded when it differs from the
@@ -52,7 +54,12 @@ def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = No
     from risk_cli.readers.scores import mismatches
     from risk_cli.model.scoring import assess
 
-    loaded = inputs.load_fast(path)
+    loaded = inputs.load_fast(path, format_2=bool(versions.given_format_2))
+    if (loaded.answers is None and versions.given_format_2 and loaded.document is not None
+            and versions.format_2_for(loaded.document.data) is None):  # not for a -q format-2 file: format 1
+        loaded = inputs.from_document(loaded.path, loaded.kind, loaded.document, False, loaded.score_cells)
+    if loaded.answers is None:  # answers to a format-2 questionnaire (rated or points), or its workbook
+        return other_model(loaded, versions), ""
     raw = loaded.format_1()
     qn = versions.for_input(raw, loaded.kind)
     clean, _ = checked(qn, raw, str(path))  # warnings: answers to questions that did not apply
@@ -65,6 +72,29 @@ def assess_one(path: Path, versions: Versions, appetite: Optional[Appetite] = No
     if warnings is not None:
         warnings.extend(mismatches(str(path), loaded.score_cells, register))
     return Assessed(str(path), loaded.kind, path.stat().st_mtime, register), changed
+
+
+def other_model(loaded: "Loaded", versions: Versions) -> OtherModel:
+    """A format-2 input checked and scored with its own model, as the portfolio lists it; InputProblems
+    when its answers are wrong."""
+    from risk_cli.model.text import english
+    from risk_cli.readers import inputs
+
+    checked_ = inputs.check_loaded(loaded, versions)
+    if checked_.errors or checked_.format_2 is None:
+        raise InputProblems(checked_.errors or [Problem(str(loaded.path), "is not answers to a questionnaire")])
+    answers = checked_.format_2
+    qn, outcome = answers.questionnaire, answers.outcome()
+    base = dict(path=str(loaded.path), kind=loaded.kind, use_case=loaded.path.stem, questionnaire=qn.label)
+    if answers.is_rated:
+        top = outcome.overall
+        return OtherModel(**base, model="rated", result_id=top.id, result_label=english(top.label),
+                          counts=tuple((r.id, english(r.label), sum(1 for x in outcome.risks if x.rating.id == r.id))
+                                       for r in qn.ratings),
+                          highest=tuple(x.risk.id for x in outcome.risks if x.rating.id == top.id))
+    return OtherModel(**base, model="points", result_id=outcome.level.id, result_label=english(outcome.level.label),
+                      score=outcome.score, maximum=outcome.maximums[qn.score_total],
+                      discount=bool(outcome.applied) if qn.adjustments else None)
 
 
 def expand(inputs: Iterable[str], output: Optional[Path] = None) -> tuple[list[Path], list[Skipped]]:
@@ -98,6 +128,11 @@ def gather(files: Iterable[Path], versions: Versions, tick: Optional[Callable[[]
             out.skipped.append(Skipped(str(path), f"{path}: could not be read (internal error {type(exc).__name__}: "
                                                   f"{exc}; please report it)"))
         else:
+            if isinstance(assessed, OtherModel):
+                out.others.append(assessed)
+                if tick is not None:
+                    tick()
+                continue
             out.assessed.append(assessed)
             out.warnings.extend(edits)
             if old_hash:
@@ -161,9 +196,20 @@ def run(inputs: Iterable[str], output: Optional[str], questionnaires: Iterable[s
     if strict and skipped:
         raise RiskCliError(f"--strict: {len(skipped)} bad input(s); nothing written")
     if not gathered.assessed:
+        if gathered.others:
+            raise RiskCliError(f"only format-2 assessments ({len(gathered.others)}, rated or points model) among the "
+                               "inputs: a portfolio needs at least one 5x5 register, answers file or template; "
+                               "nothing written (risk-cli batch summarises format-2 inputs alone)")
         raise RiskCliError("no use case could be read from the inputs; nothing written")
+    if appetite is not None and gathered.others:
+        gathered.warnings.append(Problem("--appetite", f"not applied to the {len(gathered.others)} format-2 input(s) "
+                                         "(rated or points model: no residual 5x5 scores to hold against it)"))
     pf = portfolio_mod.build(gathered.assessed, versions.newest_versions(), escalate_tier, tuple(skipped),
                              tuple(gathered.warnings))
+    if gathered.others:
+        import dataclasses
+
+        pf = dataclasses.replace(pf, others=tuple(gathered.others))
     for w in pf.warnings:
         console.warn(str(w))
     for d in pf.duplicates[:20]:

@@ -2,7 +2,8 @@
 
 Sheets: Overview (a row per use case), All risks (a tidy row per risk per use case, ready
 for a pivot table or a BI tool), Heat maps, Barriers (against the NAO's 2023 survey),
-Escalations, Inputs (every file and what became of it) and About. The workbook is written
+Escalations, Inputs (every file and what became of it), Other models (format-2 assessments, rated or
+points, when any were given: never in the heat maps or totals) and About. The workbook is written
 in openpyxl's write-only mode so memory stays flat however many use cases there are; every
 value that may hold a person's text goes through `xlsx.text_cell`, so none becomes a formula.
 """
@@ -24,6 +25,7 @@ from risk_cli.writers.xlsx import (
 
 OVERVIEW, ALL_RISKS, HEAT_MAPS, BARRIERS, ESCALATIONS, INPUTS, ABOUT = (
     "Overview", "All risks", "Heat maps", "Barriers", "Escalations", "Inputs", "About")
+OTHER_MODELS = "Other models"
 PERCENT = "0%"
 
 
@@ -38,6 +40,8 @@ def build(pf: Portfolio, marking: str = DEFAULT_MARKING) -> Workbook:
     subject = f"AI portfolio: {len(pf.use_cases)} use case(s)"
     sheets = [(OVERVIEW, overview_sheet), (ALL_RISKS, all_risks_sheet), (HEAT_MAPS, heat_maps_sheet),
               (BARRIERS, barriers_sheet), (ESCALATIONS, escalations_sheet), (INPUTS, inputs_sheet)]
+    if pf.others:
+        sheets.append((OTHER_MODELS, other_models_sheet))
     for name, fill_sheet in sheets:
         ws = wb.create_sheet(name)
         print_setup(ws, subject, marking, title_rows=None if name == HEAT_MAPS else "1:1")
@@ -174,7 +178,9 @@ def heat_maps_sheet(ws: Any, pf: Portfolio) -> None:
     d = Drawing(ws)
     put(d, 1, 1, "Portfolio heat maps", font=TITLE)
     put(d, 2, 1, f"Number of risks across {len(pf.use_cases)} use case(s) ({pf.risk_count} risks), "
-                 "by likelihood and impact.")
+                 "by likelihood and impact."
+                 + (f" {len(pf.others)} format-2 assessment(s) (rated or points model) are not counted here: see "
+                    f"{OTHER_MODELS}." if pf.others else ""))
     r = heat_map(d, 4, 1, "Inherent risk (before controls)", pf.inherent, pf.scoring)
     r = heat_map(d, r, 1, "Residual risk (after the controls in place)", pf.residual, pf.scoring)
     put(d, r, 1, "Risks by rating", font=SUBTITLE)
@@ -250,10 +256,44 @@ def inputs_sheet(ws: Any, pf: Portfolio) -> None:
                          f"The newer assessment in {d.used.path} is used"])
     for s in pf.skipped:
         rows.append([s.path, "Skipped: bad input", "", "", "", s.line()])
+    for o in pf.others:
+        rows.append([o.path, f"Listed on {OTHER_MODELS} ({o.kind})", "", o.use_case, "",
+                     f"{o.model} model: {o.result}"])
     rows.sort(key=lambda row: row[0])
     for row in rows:
         append(ws, row)
     add_table(ws, "Inputs", names, len(rows))
+
+
+def other_models_sheet(ws: Any, pf: Portfolio) -> None:
+    """Format-2 assessments, outside the 5x5 heat maps and totals: each with its own model's result and
+    counts (rated: risks per rating; points: the score of its maximum and the discount). A model's
+    columns appear only when an assessment with that model is listed."""
+    labels: dict[str, None] = {}
+    for o in pf.others:
+        for _, label, _ in o.counts:
+            labels.setdefault(label)
+    rated = any(o.model == "rated" for o in pf.others)
+    points = any(o.model == "points" for o in pf.others)
+    columns = [("Use case", 34), ("File", 50), ("Questionnaire", 30), ("Model", 10), ("Result", 16)]
+    if rated:
+        columns += [(f"{label} risks", 12) for label in labels] + [("Rated highest", 30)]
+    if points:
+        columns += [("Score", 10), ("Of a maximum of", 12), ("Discount applied", 12)]
+    names = header(ws, columns + [("Summary", 44)])
+
+    def plain(v: Any) -> Any:
+        return "" if v is None else int(v) if float(v).is_integer() else v
+
+    for o in pf.others:
+        counts = {label: n for _, label, n in o.counts}
+        row: list[Any] = [o.use_case, o.path, o.questionnaire, o.model, o.result_label]
+        if rated:
+            row += [counts.get(label, "") for label in labels] + [", ".join(o.highest)]
+        if points:
+            row += [plain(o.score), plain(o.maximum), "" if o.discount is None else yes(o.discount)]
+        append(ws, row + [o.result])
+    add_table(ws, "OtherModels", names, len(pf.others))
 
 
 def about_sheet(ws: Any, pf: Portfolio, marking: str = DEFAULT_MARKING) -> None:
