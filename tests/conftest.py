@@ -19,6 +19,21 @@ MINI = FIXTURES / "mini.yaml"
 ROOT = Path(__file__).parent.parent
 
 
+def _sample_answers(five_by_five: bool) -> list[Path]:
+    """sample_outputs/ holds answers to the 5x5 questionnaire and to the rated one, each with what
+    the tool writes from them; tests of 5x5-only outputs (ATRS records, 5x5 registers) take the first."""
+    out = []
+    for path in sorted((ROOT / "sample_outputs").glob("*-answers.yaml")):
+        named = yaml.safe_load(path.read_text(encoding="utf-8")).get("questionnaire", {})
+        if (named.get("id") == "uk-public-sector-ai") == five_by_five:
+            out.append(path)
+    return out
+
+
+FIVE_BY_FIVE_SAMPLES = _sample_answers(True)  # answers to uk-public-sector-ai (the Orange Book 5x5)
+RATED_SAMPLES = _sample_answers(False)  # answers to ai-data-protection-rated (the rated model)
+
+
 def mini_answers(**overrides: Any) -> dict:
     """A complete, valid answers document for mini.yaml; keyword overrides replace answers."""
     answers = {

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from risk_cli.catalogue import atrs_standard
-from tests.conftest import FIXTURES, ROOT, answers_document, write_yaml
+from tests.conftest import FIVE_BY_FIVE_SAMPLES, FIXTURES, ROOT, answers_document, write_yaml
 
 QN = FIXTURES / "atrs-mini.yaml"
 
@@ -449,7 +449,7 @@ def test_docs_list_every_field_of_the_standard():
 
 # -- the bundled questionnaire's mapping, on the samples ------------------------------------------
 
-SAMPLES = sorted(p for p in (ROOT / "sample_outputs").glob("*-answers.yaml"))
+SAMPLES = FIVE_BY_FIVE_SAMPLES  # an ATRS record is drafted from a 5x5 assessment
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)

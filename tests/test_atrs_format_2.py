@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import FIXTURES, ROOT
 
-RATED = ROOT / "sample_outputs_rated" / "benefit-triage-dp-answers.yaml"
+RATED = ROOT / "sample_outputs" / "benefit-triage-dp-answers.yaml"
 POINTS_QN = FIXTURES / "points" / "mini-points.yaml"
 POINTS = FIXTURES / "points" / "answers-high.yaml"
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from risk_cli.cli import cli
 from tests.conftest import ROOT
 
-RATED_ANSWERS = ROOT / "sample_outputs_rated" / "benefit-triage-dp-answers.yaml"
+RATED_ANSWERS = ROOT / "sample_outputs" / "benefit-triage-dp-answers.yaml"
 FIVE_ANSWERS = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
 POINTS = ROOT / "tests" / "fixtures" / "points"
 FIVE_BY_FIVE_WORDS = ("Likelihood", "Impact", "Residual", "Inherent", "Tier", "appetite")

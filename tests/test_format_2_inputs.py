@@ -15,7 +15,7 @@ from risk_cli.cli import cli
 from risk_cli.readers import inputs
 
 ROOT = Path(__file__).parent.parent
-RATED_ANSWERS = ROOT / "sample_outputs_rated" / "benefit-triage-dp-answers.yaml"
+RATED_ANSWERS = ROOT / "sample_outputs" / "benefit-triage-dp-answers.yaml"
 FORMAT_1_ANSWERS = ROOT / "sample_outputs" / "council-chatbot-answers.yaml"
 
 

@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES
 from tests.format_2_fill import fill, labels_for, rows
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_outputs_rated" / "benefit-triage-dp-answers.yaml"
+SAMPLE = ROOT / "sample_outputs" / "benefit-triage-dp-answers.yaml"
 BILINGUAL = FIXTURES / "points" / "bilingual-points.yaml"
 RATED = "ai-data-protection-rated"
 

@@ -20,9 +20,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 
 SAMPLE = ROOT / "sample_outputs" / "caseworker-reply-assistant-answers.yaml"
-SAMPLES = sorted((ROOT / "sample_outputs").glob("*-register.xlsx"))
+SAMPLES = sorted((ROOT / "sample_outputs").glob("*-register.xlsx"))  # the rated one too
 A4_LANDSCAPE = (841.89, 595.28)  # points
-MOST_PAGES = {"register": 12, "template": 16, "batch-summary": 4, "portfolio": 10, "atrs": 12}
+MOST_PAGES = {"register": 12, "template": 16, "batch-summary": 6, "portfolio": 10, "atrs": 12}  # batch-summary: a page per sheet, 5x5 and rated sheets included
 _OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
 _MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")

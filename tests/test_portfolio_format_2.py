@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, ROOT, write_yaml
 def test_rated_and_points_listed_apart(run, tmp_path: Path) -> None:
     d = tmp_path / "in"
     d.mkdir()
-    shutil.copy(ROOT / "sample_outputs_rated" / "benefit-triage-dp-rated.xlsx", d / "triage.xlsx")
+    shutil.copy(ROOT / "sample_outputs" / "benefit-triage-dp-register.xlsx", d / "triage.xlsx")
     shutil.copy(ROOT / "sample_outputs" / "council-chatbot-answers.yaml", d / "chatbot.yaml")
     shutil.copy(FIXTURES / "points" / "answers-high.yaml", d / "high.yaml")
     out = tmp_path / "pf.xlsx"

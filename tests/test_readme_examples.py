@@ -170,7 +170,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(points / "small-survey.json", lib / "survey.json")
     shutil.copy(points / "mini-points.yaml", lib / "points.yaml")
     shutil.copy(points / "answers-high.yaml", lib / "points-answers.yaml")
-    shutil.copy(ROOT / "sample_outputs_rated" / "benefit-triage-dp-answers.yaml", lib / "rated-answers.yaml")
+    shutil.copy(ROOT / "sample_outputs" / "benefit-triage-dp-answers.yaml", lib / "rated-answers.yaml")
     (lib / "sample_outputs").mkdir()
     for f in answers.values():
         shutil.copy(f, lib / "sample_outputs" / f.name)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, write_yaml
+from tests.conftest import FIVE_BY_FIVE_SAMPLES, ROOT, write_yaml
 
 SAMPLES = ROOT / "sample_outputs"
 CHATBOT = SAMPLES / "council-chatbot-answers.yaml"
@@ -376,7 +376,7 @@ PORTFOLIO_SECTIONS = ["Summary", "Escalations", "Tiers", "Use cases", "Top risks
 
 
 def sample_answers() -> list[Path]:
-    return sorted(SAMPLES.glob("*-answers.yaml"))
+    return FIVE_BY_FIVE_SAMPLES  # the 5x5 packs (format-2 packs: tests/test_report_format_2.py)
 
 
 def test_portfolio_report_puts_escalations_first(run, tmp_path):

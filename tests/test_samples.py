@@ -9,14 +9,12 @@ Regenerate after a deliberate change with:
         risk-cli report sample_outputs/$n-answers.yaml --force -o sample_outputs/$n-report.$s
       done
     done
-The rated-model samples (questionnaire ai-data-protection-rated) are in sample_outputs_rated/:
+The rated-model samples (questionnaire ai-data-protection-rated; no ATRS record, which needs a 5x5 one):
     for n in benefit-triage-dp; do
-      risk-cli assess -q ai-data-protection-rated --answers sample_outputs_rated/$n-answers.yaml --no-input \
-        --force -o sample_outputs_rated/$n-rated.xlsx
-      risk-cli assess -q ai-data-protection-rated --answers sample_outputs_rated/$n-answers.yaml --no-input \
-        --format json > sample_outputs_rated/$n-rated.json
+      risk-cli assess --answers sample_outputs/$n-answers.yaml --no-input --force -o sample_outputs/$n-register.xlsx
+      risk-cli assess --answers sample_outputs/$n-answers.yaml --no-input --format json > sample_outputs/$n-result.json
       for s in md html docx; do
-        risk-cli report sample_outputs_rated/$n-answers.yaml --force -o sample_outputs_rated/$n-report.$s
+        risk-cli report sample_outputs/$n-answers.yaml --force -o sample_outputs/$n-report.$s
       done
     done
 """
@@ -26,13 +24,13 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import FIVE_BY_FIVE_SAMPLES, RATED_SAMPLES as RATED_ANSWERS, ROOT
 
 ATRS_SUFFIXES = (".md", ".xlsx", ".json")
 REPORT_SUFFIXES = (".md", ".html", ".docx")
-SAMPLES = sorted(p.name[: -len("-answers.yaml")] for p in (ROOT / "sample_outputs").glob("*-answers.yaml"))
-RATED = ROOT / "sample_outputs_rated"  # not in sample_outputs/: batch reads every YAML and workbook there
-RATED_SAMPLES = sorted(p.name[: -len("-answers.yaml")] for p in RATED.glob("*-answers.yaml"))
+SAMPLES = [p.name[: -len("-answers.yaml")] for p in FIVE_BY_FIVE_SAMPLES]
+RATED = ROOT / "sample_outputs"
+RATED_SAMPLES = [p.name[: -len("-answers.yaml")] for p in RATED_ANSWERS]
 
 
 def values(path):
@@ -115,8 +113,8 @@ def test_sample_board_packs_match_what_the_tool_writes(tmp_path, run, name):
 def test_there_is_a_rated_sample():
     assert RATED_SAMPLES
     for name in RATED_SAMPLES:
-        for suffix in (".xlsx", ".json"):
-            assert (RATED / f"{name}-rated{suffix}").exists(), f"{name}: no rated {suffix}"
+        for suffix in ("register.xlsx", "result.json", "report.md", "report.html", "report.docx"):
+            assert (RATED / f"{name}-{suffix}").exists(), f"{name}: no {suffix}"
 
 
 @pytest.mark.parametrize("name", RATED_SAMPLES)
@@ -125,16 +123,16 @@ def test_rated_sample_matches_what_the_tool_writes(tmp_path, run, name):
     out = tmp_path / f"{name}.xlsx"
     result = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "-o", out)
     assert result.exit_code == 0, result.output
-    expected = values(RATED / f"{name}-rated.xlsx")
+    expected = values(RATED / f"{name}-register.xlsx")
     actual = values(out)
     changed = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
-    assert not changed, f"sample_outputs_rated/{name}-rated.xlsx is stale at {changed[:5]}: regenerate it (see this file's docstring)"
+    assert not changed, f"sample_outputs/{name}-register.xlsx is stale at {changed[:5]}: regenerate it (see this file's docstring)"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Risks", "Answers", "risk-cli data"]
     assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
     js = run("assess", "-q", "ai-data-protection-rated", "--answers", answers, "--no-input", "--format", "json")
-    assert js.output == (RATED / f"{name}-rated.json").read_text(encoding="utf-8"), \
-        f"sample_outputs_rated/{name}-rated.json is stale: regenerate it (see this file's docstring)"
+    assert js.output == (RATED / f"{name}-result.json").read_text(encoding="utf-8"), \
+        f"sample_outputs/{name}-result.json is stale: regenerate it (see this file's docstring)"
 
 
 @pytest.mark.parametrize("name", RATED_SAMPLES)
@@ -144,7 +142,7 @@ def test_rated_report_sample_matches_what_the_tool_writes(tmp_path, run, name, s
     out = tmp_path / sample.name
     result = run("report", RATED / f"{name}-answers.yaml", "-o", out)
     assert result.exit_code == 0, result.output
-    stale = f"sample_outputs_rated/{sample.name} is stale: regenerate it (see this file's docstring)"
+    stale = f"sample_outputs/{sample.name} is stale: regenerate it (see this file's docstring)"
     if suffix == ".docx":
         assert word_text(out) == word_text(sample), stale
     else:
