@@ -521,7 +521,9 @@ def portfolio(inputs: tuple[str, ...], output: Optional[str], report_path: Optio
     used. The same use case given twice (same organisation and name, ignoring case and
     spacing) is reported and its newest assessment used. The workbook has the sheets
     Overview, All risks (a tidy table for pivots), Heat maps, Barriers (beside the
-    NAO's 2023 survey), Escalations, Inputs and About.
+    NAO's 2023 survey), Escalations, Inputs and About. Assessments for a format-2
+    questionnaire (rated or points model) are listed on an Other models sheet with
+    their result, outside the 5x5 heat maps and totals.
 
     
     Examples:
