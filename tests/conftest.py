@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,13 @@ def answers_document(qid: str, version: str, assessed_on: str, answers: dict, ov
 class _NoAliasDumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """A `preexec_fn` for a risk-cli subprocess that a test interrupts: a shell starts background jobs
+    with SIGINT ignored, and Python then keeps ignoring it (as under nohup), so the process under test
+    gets Ctrl-C as it would in a terminal, wherever pytest runs."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def write_yaml(path: Path, data: Any) -> Path:

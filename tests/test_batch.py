@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import MINI, ROOT, mini_answers, write_yaml
+from tests.conftest import MINI, ROOT, ctrl_c_as_in_a_terminal, mini_answers, write_yaml
 from risk_cli.workflows.batch import register_names
 
 RATINGS = ["Residual Extreme", "Residual High", "Residual Moderate", "Residual Low"]
@@ -266,12 +266,6 @@ def test_register_names_are_unique_and_deterministic() -> None:
     assert register_names([Path("/only/one.yaml")]) == ["one-register.xlsx"]
 
 
-def _ctrl_c_as_in_a_terminal() -> None:
-    """A shell starts background jobs with SIGINT ignored, and Python then keeps ignoring it (as
-    under nohup); the batch under test gets Ctrl-C as it would in a terminal, wherever pytest runs."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     """SIGINT to the whole process group (what Ctrl-C does): exit 130, no traceback, only whole files."""
@@ -283,7 +277,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "risk_cli", "batch", str(d), "-o", str(out), "-q", str(MINI),
                              "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
+                            start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (out.is_dir() and any(out.glob("*-register.xlsx"))):
         time.sleep(0.02)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINI, ROOT, mini_answers, write_yaml
+from tests.conftest import MINI, ROOT, ctrl_c_as_in_a_terminal, mini_answers, write_yaml
 from tests.hostile.test_full_disk import _unshare, run_full
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and file systems")
@@ -92,7 +92,8 @@ def interrupt_midway(tmp_path: Path, sig: int, n: int = 60) -> tuple[subprocess.
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "risk_cli", "import", str(src), "-q", str(MINI), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(pairs(out)[1]) < 3:
         time.sleep(0.005)
