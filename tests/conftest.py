@@ -92,15 +92,27 @@ _CACHE_ENV = "RISK_CLI_CACHE_DIR"
 _CACHE_KEY = pytest.StashKey[str]()
 
 
+_PYCACHE_KEY = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Some test modules load questionnaires at collection, before any fixture runs: point the
-    questionnaire cache (risk_cli.catalogue.cache) away from the real home from the very start."""
+    questionnaire cache (risk_cli.catalogue.cache) away from the real home from the very start.
+
+    Where PYTHONDONTWRITEBYTECODE is set, each of the suite's few hundred risk-cli subprocesses
+    would compile risk_cli afresh: they share compiled bytecode in a temporary folder instead
+    (PYTHONPYCACHEPREFIX), still out of the source tree. The workers inherit it."""
     config.stash[_CACHE_KEY] = tempfile.mkdtemp(prefix="risk-cli-test-cache-")
     os.environ[_CACHE_ENV] = config.stash[_CACHE_KEY]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+        config.stash[_PYCACHE_KEY] = tempfile.mkdtemp(prefix="risk-cli-test-pycache-")
+        del os.environ["PYTHONDONTWRITEBYTECODE"]
+        os.environ["PYTHONPYCACHEPREFIX"] = config.stash[_PYCACHE_KEY]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(config.stash.get(_CACHE_KEY, ""), ignore_errors=True)
+    for key in (_CACHE_KEY, _PYCACHE_KEY):
+        shutil.rmtree(config.stash.get(key, ""), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
