@@ -356,7 +356,8 @@ def build_portfolio(pf: "Portfolio", marking: str) -> Report:
         Section("Top risks across the portfolio", portfolio_top_risks(pf)),
         Section("Heat maps", (heat_map("Inherent risk across the portfolio (before controls)", pf.inherent, pf.scoring),
                               heat_map("Residual risk across the portfolio (after controls in place)", pf.residual,
-                                       pf.scoring))),
+                                       pf.scoring)) + ((Paragraph("Not in the heat maps:"),
+                                                        Items(tuple(str(p) for p in pf.off_scale))) if pf.off_scale else ())),
         Section("Delivery barriers", portfolio_barriers(pf)),
     ]
     if pf.skipped or pf.duplicates:
