@@ -25,6 +25,7 @@ from risk_cli.output import questionnaires as questionnaires_view
 from risk_cli.output import register as register_view
 from risk_cli.output.console import Console
 from risk_cli.output.formats import Formats
+from risk_cli.workflows import english_only
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -155,12 +156,6 @@ def lang_option() -> Decorator:
                              "questionnaire's first language. Format-1 questionnaires are in English only.")
 
 
-def english_only(lang: Optional[str]) -> None:
-    """A format-1 questionnaire (the 5x5 register) is in English only: --lang en, or nothing."""
-    if lang and lang != "en":
-        raise RiskCliError(f"--lang {lang}: format-1 questionnaires offer en; not {lang}")
-
-
 def quiet_option(help: str) -> Decorator:
     return click.option("--quiet", is_flag=True, help=help)
 
@@ -242,17 +237,8 @@ def assess(questionnaire: Optional[str], answers_path: Optional[str], resume_pat
     options = assess_flow.Options(questionnaire, answers_path, resume_path, save_path, no_input, output, force,
                                   fail_on, previous_path, appetite_path, marking, allow_incomplete, review,
                                   lang=lang)
-    from risk_cli.workflows import points as points_flow
-
-    if points_flow.is_points(questionnaire, answers_path or resume_path):  # format 2 (docs/questionnaire-format.md)
-        from risk_cli.output import points as points_view, rated as rated_view
-
-        result = points_flow.run(options, console)
-        views = rated_view.FORMATS if points_flow.is_rated_outcome(result) else points_view.FORMATS
-        finish(result, console, views, fmt)
-        return
-    english_only(lang)
-    finish(assess_flow.run(options, console), console, register_view.FORMATS, fmt)
+    result = assess_flow.run(options, console)
+    finish(result, console, result.views, fmt)
 
 
 @cli.command()

@@ -103,7 +103,7 @@ def top_level_scalar(text: str, key: str) -> str | None:
 
     depth, expect_key, current = 0, False, None
     try:
-        for count, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+        for count, event in enumerate(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
             if count > PEEK_EVENTS:
                 raise Undecided(key)
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):

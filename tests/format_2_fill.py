@@ -10,23 +10,14 @@ from typing import Any, Optional
 import openpyxl
 
 from risk_cli.model.text import in_language
+from tests.template_fill import locate
 
 COMPLETED = dt.date(2026, 11, 27)
 
 
 def rows(ws: Any) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """Question rows by id, and tick rows by (id, label)."""
-    questions: dict[str, int] = {}
-    ticks: dict[tuple[str, str], int] = {}
-    for row in range(5, ws.max_row + 1):
-        qid = ws.cell(row=row, column=1).value
-        if not isinstance(qid, str) or ws.cell(row=row, column=2).value is None:
-            continue
-        if qid in questions:
-            ticks[(qid, ws.cell(row=row, column=3).value)] = row
-        else:
-            questions[qid] = row
-    return questions, ticks
+    return locate(ws, format_2=True)
 
 
 def labels_for(qn: Any, values: dict[str, Any], lang: str = "en") -> dict[str, Any]:

@@ -37,13 +37,17 @@ def make_template(run, path: Path, questionnaire: Path | str = MINI) -> Path:
     return path
 
 
-def locate(ws: Any) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """Question rows by id, and choice (tick) rows by (id, label), found the way a reader would."""
+def locate(ws: Any, format_2: bool = False) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Question rows by id, and choice (tick) rows by (id, label), found the way a reader would: a
+    format-1 id is dotted; a format-2 id may be any word, so there a row with text in column B counts."""
     questions: dict[str, int] = {}
     choices: dict[tuple[str, str], int] = {}
     for row in range(5, ws.max_row + 1):
         qid = ws.cell(row=row, column=1).value
-        if not isinstance(qid, str) or not QID.match(qid):
+        if not isinstance(qid, str):
+            continue
+        is_question = ws.cell(row=row, column=2).value is not None if format_2 else QID.match(qid)
+        if not is_question:
             continue
         if qid in questions:
             choices[(qid, ws.cell(row=row, column=3).value)] = row

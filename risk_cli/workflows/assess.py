@@ -8,7 +8,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from risk_cli.catalogue.versions import Versions
 from risk_cli.errors import InputProblems, Interrupted, Problem, RiskCliError, exit_code, interrupt_code
@@ -18,10 +18,13 @@ from risk_cli.model.questionnaire import Questionnaire
 from risk_cli.model.scoring import Register, assess
 from risk_cli.output.console import Console, interview_terminal
 from risk_cli.readers.inputs import checked
+from risk_cli.workflows import english_only
 from risk_cli.workflows import fail_on as fail_on_mod
 
 if TYPE_CHECKING:
+    from risk_cli.output.formats import Formats
     from risk_cli.readers.inputs import Loaded
+    from risk_cli.workflows import points as points_flow
     from risk_cli.readers.register import Previous
 
 
@@ -69,6 +72,13 @@ class Result:
         return int(exit_code(fail_on=bool(self.hits)))
 
     @property
+    def views(self) -> "Formats[Any]":
+        """The register's text and JSON views."""
+        from risk_cli.output import register as register_view
+
+        return register_view.FORMATS
+
+    @property
     def closing(self) -> list[str]:
         """Lines for stderr after the result."""
         if not self.hits:
@@ -76,14 +86,19 @@ class Result:
         return [f"--fail-on {self.fail_on}: {len(self.hits)} residual risk(s) at or above it: {', '.join(self.hits)}"]
 
 
-def run(options: Options, console: Console) -> Result:
+def run(options: Options, console: Console) -> Union[Result, "points_flow.Result"]:
     """Every step of `risk-cli assess`, in order. Problems with the options (an output that exists,
     a previous register that cannot be read, a --fail-on that is not a rating) are raised before
-    the first question is asked."""
+    the first question is asked. A format-2 questionnaire (points or rated model), or answers for
+    one, is assessed by workflows.points."""
     from risk_cli.fileio import check_writable
     from risk_cli.readers import register as register_reader
+    from risk_cli.workflows import points as points_flow
 
     o = options
+    if points_flow.is_points(o.questionnaire, o.answers_path or o.resume_path):
+        return points_flow.run(o, console)
+    english_only(o.lang)
     out_path = Path(o.output) if o.output else None
     if out_path is not None:
         check_writable(out_path, o.force)

@@ -4,9 +4,9 @@ an interview in a terminal), score them with its model (model.points, or model.r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from risk_cli.errors import RiskCliError, exit_code
 from risk_cli.model import points, rated
@@ -14,6 +14,7 @@ from risk_cli.model.points import Outcome
 
 if TYPE_CHECKING:
     from risk_cli.output.console import Console
+    from risk_cli.output.formats import Formats
     from risk_cli.workflows.assess import Options
 
 
@@ -65,10 +66,6 @@ def _from_workbook(path: str, questionnaire: str) -> tuple[dict, Optional[str]]:
     return dict(checked.format_2.values), checked.format_2.language
 
 
-def is_rated_outcome(result: "Result") -> bool:
-    return isinstance(result.outcome, rated.Outcome)
-
-
 @dataclass
 class Result:
     outcome: Outcome | rated.Outcome
@@ -79,18 +76,22 @@ class Result:
     def exit_code(self) -> int:
         return int(exit_code())
 
+    @property
+    def views(self) -> "Formats[Any]":
+        """The text and JSON views of this model's result."""
+        from risk_cli.output import points as points_view, rated as rated_view
+
+        return rated_view.FORMATS if isinstance(self.outcome, rated.Outcome) else points_view.FORMATS
+
 
 UNSUPPORTED = (("previous_path", "--previous"), ("appetite_path", "--appetite"), ("fail_on", "--fail-on"))
 
 
 def run(options: "Options", console: "Console") -> Result:
+    from risk_cli.catalogue import bundled, read_rated
     from risk_cli.fileio import check_writable, free_name
     from risk_cli.output.console import interview_terminal
     from risk_cli.readers import points_answers
-
-    from dataclasses import replace
-
-    from risk_cli.catalogue import bundled
 
     o = options
     if not o.questionnaire:  # the answers file names a bundled format-2 questionnaire (is_points)
@@ -104,8 +105,6 @@ def run(options: "Options", console: "Console") -> Result:
         if have:
             raise RiskCliError(f"questionnaire {qid} version {version} is not bundled with this tool "
                                f"(versions: {', '.join(have)})")
-    from risk_cli.catalogue import read_rated
-
     qn = read_rated.load_format_2(str(o.questionnaire))
     is_rated = isinstance(qn, rated.RatedQuestionnaire)
     for attr, flag in UNSUPPORTED:

@@ -421,15 +421,7 @@ def instructions_sheet(ws: Any, qn: Questionnaire, marking: str = DEFAULT_MARKIN
             f"{len(qn.questions)} questions in {len(qn.sections)} sections.",
         ]),
     ]
-    put(ws, 1, 1, f"{qn.title}: instructions", font=TITLE)
-    r = 2
-    for heading, paragraphs in blocks:
-        r += 1
-        put(ws, r, 1, heading, font=SUBTITLE)
-        for text in paragraphs:
-            r += 1
-            put(ws, r, 1, text, align=WRAP)
-    r += 2
+    r = instruction_blocks(ws, f"{qn.title}: instructions", blocks) + 2
     put(ws, r, 1, "Sources cited by the questions", font=SUBTITLE)
     for src in qn.sources.values():
         r += 1
@@ -475,3 +467,19 @@ def metadata_sheet(ws: Any, qn: Questionnaire, entries: list[dict[str, Any]]) ->
     put(ws, 2, 2, checksum(text))
     for i in range(0, len(text), CHUNK):
         put(ws, 3 + i // CHUNK, 1, text[i:i + CHUNK])
+
+
+def instruction_blocks(ws: Any, title: str, blocks: list[tuple[str, list[str]]]) -> int:
+    """The Instructions sheet's title, then each block's heading and its paragraphs (an empty
+    paragraph, such as text a language lacks, takes no row). Both template formats lay them out
+    so; returns the last row written."""
+    put(ws, 1, 1, title, font=TITLE)
+    r = 2
+    for heading, paragraphs in blocks:
+        r += 1
+        put(ws, r, 1, heading, font=SUBTITLE)
+        for text in paragraphs:
+            if text:
+                r += 1
+                put(ws, r, 1, text, align=WRAP)
+    return r

@@ -248,15 +248,7 @@ def instructions_sheet(ws: Any, qn: Any, lang: str, marking: str) -> None:
             f"{len(qn.questions)} questions in {len(qn.sections)} sections.",
         ]),
     ]
-    put(ws, 1, 1, f"{title}: instructions", font=TITLE)
-    r = 2
-    for heading, paragraphs in blocks:
-        r += 1
-        put(ws, r, 1, heading, font=SUBTITLE)
-        for text in paragraphs:
-            if text:
-                r += 1
-                put(ws, r, 1, text, align=WRAP)
+    r = t1.instruction_blocks(ws, f"{title}: instructions", blocks)
     fit_rows(ws, [t1.INSTRUCTIONS_WIDTH], 1, r)
 
 
