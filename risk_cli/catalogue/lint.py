@@ -107,8 +107,8 @@ def attainable_appetite(f: Fields, qn: Questionnaire) -> None:
         if not risk.controls:
             continue
         asked, values = _with_controls(qn, risk.controls)
-        likelihood = _worst(risk.likelihood, asked, values)
-        impact = _worst(risk.impact, asked, values)
+        likelihood = _worst(risk.likelihood, asked, values, scoring.top_likelihood)
+        impact = _worst(risk.impact, asked, values, scoring.top_impact)
         in_place = [c for c in risk.controls if conditions.evaluate(c.when, asked, values) is True]
         cut_l = sum(c.by for c in in_place if c.reduces in ("likelihood", "both"))
         cut_i = sum(c.by for c in in_place if c.reduces in ("impact", "both"))
@@ -146,7 +146,7 @@ def _with_controls(qn: Questionnaire, controls: tuple[Control, ...]) -> tuple[se
     return asked, values
 
 
-def _worst(factor: Factor, asked: set[str], values: dict[str, Any]) -> int:
+def _worst(factor: Factor, asked: set[str], values: dict[str, Any], top: int) -> int:
     value = factor.base
     for rule in factor.add:
         if conditions.evaluate(rule.when, asked, values) is not False:
@@ -154,7 +154,7 @@ def _worst(factor: Factor, asked: set[str], values: dict[str, Any]) -> int:
     for rule in factor.at_least:
         if conditions.evaluate(rule.when, asked, values) is not False:
             value = max(value, rule.amount)
-    return max(1, min(5, value))
+    return max(1, min(top, value))
 
 
 def _satisfiable(qn: Questionnaire, cond: Condition, limit: int = 4096) -> bool:

@@ -49,6 +49,7 @@ def read_risks(f: Fields, top: dict, scoring: Optional[Scoring], barrier_ids: se
     out = []
     seen: dict[str, Path_] = {}
     category_ids = {c.id for c in scoring.categories} if scoring else set()
+    tops = (scoring.top_likelihood or 5, scoring.top_impact or 5) if scoring else (5, 5)
     for p, item in f.items(top, "risks", ()):
         r = f.mapping(item, p, ("id", "category", "subcategory", "title", "description", "likelihood", "impact", "actions"),
                       ("owner", "barrier", "references", "when", "controls"))
@@ -68,14 +69,16 @@ def read_risks(f: Fields, top: dict, scoring: Optional[Scoring], barrier_ids: se
             f.error(p + ("barrier",), f"unknown barrier '{barrier}'")
         out.append(Risk(
             id=rid, category=category, subcategory=f.text(r, "subcategory", p), title=f.text(r, "title", p),
-            description=description, likelihood=_factor(f, r, "likelihood", p), impact=_factor(f, r, "impact", p),
+            description=description, likelihood=_factor(f, r, "likelihood", p, tops[0]), impact=_factor(f, r, "impact", p, tops[1]),
             actions=_actions(f, r, p, checks), controls=_controls(f, r, p), when=f.condition(r, "when", p),
             owner=f.text(r, "owner", p, default=""), barrier=barrier, references=f.strings(r, "references", p),
         ))
     return out
 
 
-def _factor(f: Fields, raw: dict, key: str, path: Path_) -> Factor:
+def _factor(f: Fields, raw: dict, key: str, path: Path_, top: int) -> Factor:
+    """A likelihood or impact rule set on a scale of `top` levels: base and floors on the scale,
+    points up to one less than its size (1 to 4 on five levels)."""
     p = path + (key,)
     m = f.mapping(raw.get(key), p, ("base",), ("add", "at_least", "base_because")) if key in raw else None
     if m is None:
@@ -84,13 +87,13 @@ def _factor(f: Fields, raw: dict, key: str, path: Path_) -> Factor:
     for rp, r in f.items(m, "add", p, required=False):
         rule = f.mapping(r, rp, ("when", "points", "because"))
         if rule is not None:
-            add.append(ScoreRule(f.condition(rule, "when", rp), f.integer(rule, "points", rp, 1, 4), f.text(rule, "because", rp)))
+            add.append(ScoreRule(f.condition(rule, "when", rp), f.integer(rule, "points", rp, 1, top - 1), f.text(rule, "because", rp)))
     floors = []
     for rp, r in f.items(m, "at_least", p, required=False):
         rule = f.mapping(r, rp, ("when", "value", "because"))
         if rule is not None:
-            floors.append(ScoreRule(f.condition(rule, "when", rp), f.integer(rule, "value", rp, 1, 5), f.text(rule, "because", rp)))
-    return Factor(f.integer(m, "base", p, 1, 5), tuple(add), tuple(floors), f.text(m, "base_because", p, default=""))
+            floors.append(ScoreRule(f.condition(rule, "when", rp), f.integer(rule, "value", rp, 1, top), f.text(rule, "because", rp)))
+    return Factor(f.integer(m, "base", p, 1, top), tuple(add), tuple(floors), f.text(m, "base_because", p, default=""))
 
 
 def _controls(f: Fields, r: dict, path: Path_) -> tuple[Control, ...]:

@@ -10,7 +10,7 @@ from risk_cli.model.questionnaire import (
     AppetiteLevel, Band, Category, Escalation, ScaleLevel, Scoring, TierLevel, TierRule,
 )
 
-POSSIBLE_SCORES = sorted({l * i for l in range(1, 6) for i in range(1, 6)})
+MIN_LEVELS, MAX_LEVELS = 2, 10  # a scale's size: the Orange Book's five is the usual one
 ESCALATION_KEYS = ("top_rating", "above_appetite", "within_appetite")
 
 
@@ -20,8 +20,9 @@ def read_scoring(f: Fields, raw: Any) -> Optional[Scoring]:
     if m is None:
         return None
     scales = {name: _scale(f, m, name, path) for name in ("likelihood", "impact")}
-    bands = _bands(f, m, path)
-    appetite_levels = _appetite_levels(f, m, path)
+    sizes = (_size(scales["likelihood"]), _size(scales["impact"]))
+    bands = _bands(f, m, path, sizes)
+    appetite_levels = _appetite_levels(f, m, path, sizes)
     categories: list[Category] = []
     seen: dict[str, Path_] = {}
     for p, item in f.items(m, "categories", path):
@@ -42,18 +43,30 @@ def read_scoring(f: Fields, raw: Any) -> Optional[Scoring]:
                    tuple(categories), tuple(tier_levels), tuple(tier_rules), escalation)
 
 
+def possible_scores(likelihood_levels: int, impact_levels: int) -> list[int]:
+    """Every score likelihood x impact can take on scales of these sizes (1 to 25 has 14 on 5x5)."""
+    return sorted({li * im for li in range(1, likelihood_levels + 1) for im in range(1, impact_levels + 1)})
+
+
+def _size(levels: tuple[ScaleLevel, ...]) -> int:
+    """The scale's size for checking bands and risks: its levels, held to the sizes allowed (its
+    own error says so), or five when it has none to count."""
+    return max(MIN_LEVELS, min(MAX_LEVELS, len(levels))) if levels else 5
+
+
 def _scale(f: Fields, m: dict, name: str, path: Path_) -> tuple[ScaleLevel, ...]:
     levels = []
     entries = f.items(m, name, path)
-    if entries and len(entries) != 5:
-        f.error(path + (name,), f"'{name}' must have exactly five levels (it has {len(entries)})")
+    if entries and not MIN_LEVELS <= len(entries) <= MAX_LEVELS:
+        f.error(path + (name,), f"'{name}' must have {MIN_LEVELS} to {MAX_LEVELS} levels (it has {len(entries)})")
+    top = max(MIN_LEVELS, min(MAX_LEVELS, len(entries)))
     for i, (p, item) in enumerate(entries):
         s = f.mapping(item, p, ("value", "label"), ("description",))
         if s is None:
             continue
-        value = f.integer(s, "value", p, 1, 5)
+        value = f.integer(s, "value", p, 1, top)
         if value != i + 1:
-            f.error(p + ("value",), f"levels must be 1 to 5 in order; expected {i + 1}")
+            f.error(p + ("value",), f"levels must be 1 to {top} in order; expected {i + 1}")
         levels.append(ScaleLevel(value, f.text(s, "label", p), f.text(s, "description", p, default="")))
     return tuple(levels)
 
@@ -61,7 +74,8 @@ def _scale(f: Fields, m: dict, name: str, path: Path_) -> tuple[ScaleLevel, ...]
 MAX_RATING_LABEL = 40  # a rating label is a word or two ("Very high"); it goes into a formula
 
 
-def _bands(f: Fields, m: dict, path: Path_) -> list[Band]:
+def _bands(f: Fields, m: dict, path: Path_, sizes: tuple[int, int]) -> list[Band]:
+    """The rating bands, each score the scales can give in exactly one."""
     bands: list[Band] = []
     seen: dict[str, Path_] = {}
     for p, item in f.items(m, "ratings", path):
@@ -69,7 +83,7 @@ def _bands(f: Fields, m: dict, path: Path_) -> list[Band]:
         if b is None:
             continue
         band = Band(f.text(b, "id", p, pattern=CHOICE_ID, what="id"), f.text(b, "label", p),
-                    f.integer(b, "min", p, 1, 25), f.integer(b, "max", p, 1, 25),
+                    _score(f, b, "min", p, sizes), _score(f, b, "max", p, sizes),
                     f.text(b, "colour", p, pattern=COLOUR, what="colour (six hex digits, e.g. FFC000)").upper())
         f.unique(seen, band.id, p + ("id",), "rating")
         if '"' in band.label or len(band.label) > MAX_RATING_LABEL:
@@ -81,14 +95,25 @@ def _bands(f: Fields, m: dict, path: Path_) -> list[Band]:
             f.error(p + ("min",), "rating bands must be in increasing order without overlap")
         bands.append(band)
     if bands:
-        for score in POSSIBLE_SCORES:
+        for score in possible_scores(*sizes):
             holders = [b.id for b in bands if b.min <= score <= b.max]
             if len(holders) != 1:
                 f.error(path + ("ratings",), f"score {score} is in {len(holders)} rating bands; it must be in exactly one")
     return bands
 
 
-def _appetite_levels(f: Fields, m: dict, path: Path_) -> list[AppetiteLevel]:
+def _score(f: Fields, raw: dict, key: str, path: Path_, sizes: tuple[int, int]) -> int:
+    """A score in a band or an appetite level: 1 to the highest the scales give (25 on 5x5)."""
+    top = sizes[0] * sizes[1]
+    value = raw.get(key)
+    if type(value) is int and value > top:
+        f.error(path + (key,), f"'{key}' is {value}; scores on a {sizes[0]}-level likelihood and a {sizes[1]}-level "
+                               f"impact scale run from 1 to {top}")
+        return top
+    return f.integer(raw, key, path, 1, top)
+
+
+def _appetite_levels(f: Fields, m: dict, path: Path_, sizes: tuple[int, int]) -> list[AppetiteLevel]:
     levels: list[AppetiteLevel] = []
     seen: dict[str, Path_] = {}
     for p, item in f.items(m, "appetite_levels", path):
@@ -96,7 +121,7 @@ def _appetite_levels(f: Fields, m: dict, path: Path_) -> list[AppetiteLevel]:
         if a is None:
             continue
         level = AppetiteLevel(f.text(a, "id", p, pattern=CHOICE_ID, what="id"), f.text(a, "label", p),
-                              f.integer(a, "max_score", p, 1, 25))
+                              _score(f, a, "max_score", p, sizes))
         f.unique(seen, level.id, p + ("id",), "appetite level")
         if levels and level.max_score <= levels[-1].max_score:
             f.error(p + ("max_score",), "appetite levels must be in increasing order of max_score")

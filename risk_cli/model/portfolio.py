@@ -168,6 +168,7 @@ class Portfolio:
     barriers: tuple[BarrierShare, ...]
     warnings: tuple[Problem, ...] = field(default=())
     others: tuple[OtherModel, ...] = field(default=())  # format-2 assessments, listed apart (OtherModel)
+    off_scale: tuple[Problem, ...] = field(default=())  # use cases on other scale sizes, not in the heat maps (also warnings)
 
     @property
     def escalations(self) -> list[UseCase]:
@@ -254,15 +255,33 @@ def build(assessed: list[Assessed], newest: Optional[dict[str, str]] = None, esc
     duplicates.sort(key=lambda d: (d.organisation.casefold(), d.name.casefold()))
     use_cases = tuple(UseCase(a, newest[a.register.questionnaire.id], escalation_reasons(a.register, escalate_tier))
                       for a in chosen)
-    scoring = _reference(use_cases).scoring
+    reference = _reference(use_cases)
+    scoring = reference.scoring
     inherent: Grid = {}
     residual: Grid = {}
+    off_scale: list[Problem] = []
     for u in use_cases:
+        if _sizes(u.register.questionnaire.scoring) != _sizes(scoring):
+            off_scale.append(_off_scale(u, reference))
+            continue
         for total, grid in ((inherent, u.register.grid(residual=False)), (residual, u.register.grid(residual=True))):
             for key, n in grid.items():
                 total[key] = total.get(key, 0) + n
     return Portfolio(use_cases, tuple(duplicates), tuple(skipped), scoring, _ratings(scoring, use_cases), inherent,
-                     residual, _barriers(use_cases), tuple(warnings))
+                     residual, _barriers(use_cases), tuple(warnings) + tuple(off_scale), off_scale=tuple(off_scale))
+
+
+def _sizes(scoring: Scoring) -> tuple[int, int]:
+    return scoring.top_likelihood, scoring.top_impact
+
+
+def _off_scale(u: UseCase, reference: Any) -> Problem:
+    """Why a use case scored on other scale sizes is left out of the heat maps: a 4 on a four-level
+    scale is its top, on a five-level one it is not, so the cells cannot be added up."""
+    own = u.register.questionnaire
+    (ol, oi), (rl, ri) = _sizes(own.scoring), _sizes(reference.scoring)
+    return Problem(u.source.path, f"scored on {ol}x{oi} scales ({own.label}), so its risks are not in the heat maps, "
+                                  f"which are {rl}x{ri} ({reference.label}); every other figure counts them")
 
 
 def _reference(use_cases: tuple[UseCase, ...]) -> Any:

@@ -95,8 +95,8 @@ class Section:
 
 @dataclass(frozen=True)
 class ScaleLevel:
-    """One point of the five-point likelihood or impact scale, with the wording that tells a team
-    what the number means."""
+    """One point of the likelihood or impact scale (five points unless the questionnaire says
+    otherwise), with the wording that tells a team what the number means."""
 
     value: int
     label: str
@@ -183,6 +183,20 @@ class Scoring:
     tier_levels: tuple[TierLevel, ...]
     tier_rules: tuple[TierRule, ...]
     escalation: Escalation = Escalation()
+
+    @property
+    def top_likelihood(self) -> int:
+        """The highest likelihood: the scale's size (5 on the Orange Book's 5x5)."""
+        return len(self.likelihood)
+
+    @property
+    def top_impact(self) -> int:
+        return len(self.impact)
+
+    @property
+    def top_score(self) -> int:
+        """The highest score likelihood x impact can give (25 on 5x5)."""
+        return self.top_likelihood * self.top_impact
 
     def band(self, score: int) -> Band:
         for band in self.ratings:

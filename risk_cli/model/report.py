@@ -64,15 +64,21 @@ class Table:
 
 @dataclass(frozen=True)
 class HeatMap:
-    """A 5x5 likelihood x impact grid of risk counts, each cell coloured by its rating band.
-    `rows` run from likelihood 5 (top) down to 1; the columns from impact 1 to 5."""
+    """A likelihood x impact grid of risk counts (5x5, or the questionnaire's scale sizes), each
+    cell coloured by its rating band. `rows` run from the highest likelihood (top) down to 1; the
+    columns from impact 1 to the highest."""
 
     title: str
-    likelihood: tuple[str, ...]  # labels of likelihood 1..5
-    impact: tuple[str, ...]  # labels of impact 1..5
+    likelihood: tuple[str, ...]  # labels of likelihood 1..N
+    impact: tuple[str, ...]  # labels of impact 1..N
     rows: tuple[tuple[Cell, ...], ...]
     legend: tuple[Cell, ...]  # each rating band, lowest first, in its colour
     total: int
+
+    @property
+    def levels(self) -> tuple[int, int]:
+        """The grid's rows and columns: the likelihood and impact scales' sizes (5 and 5 on 5x5)."""
+        return len(self.likelihood), len(self.impact)
 
 
 Block = Union[Paragraph, Subheading, Items, Table, HeatMap]
@@ -241,8 +247,9 @@ def top_risks(register: Register) -> tuple[Block, ...]:
 
 
 def heat_map(title: str, grid: Grid, scoring: "Scoring") -> HeatMap:
-    rows = tuple(tuple(Cell(str(grid.get((lk, im), 0) or ""), scoring.band(lk * im).colour) for im in range(1, 6))
-                 for lk in range(5, 0, -1))
+    rows = tuple(tuple(Cell(str(grid.get((lk, im), 0) or ""), scoring.band(lk * im).colour)
+                       for im in range(1, scoring.top_impact + 1))
+                 for lk in range(scoring.top_likelihood, 0, -1))
     return HeatMap(title, tuple(level.label for level in scoring.likelihood), tuple(level.label for level in scoring.impact),
                    rows, tuple(Cell(f"{b.label} ({b.min}-{b.max})", b.colour) for b in scoring.ratings), sum(grid.values()))
 
@@ -305,11 +312,14 @@ def scales(scoring: "Scoring") -> tuple[Block, ...]:
                                              for b in scoring.ratings), key="bands"))
 
 
-METHOD = ("Each risk follows HM Treasury's Orange Book: likelihood (1 to 5) times impact (1 to 5) gives a score from "
-          "1 to 25, rated by the bands below. The inherent score is before controls; the residual score subtracts the "
-          "controls the team reported in place. A \"Don't know\" or missing answer is never read as safe. A residual "
-          "score above the appetite for the risk's category is outside appetite and is escalated. Every score is worked "
-          "out again by risk-cli from the answers; none is read from a spreadsheet.")
+def method_text(scoring: "Scoring") -> str:
+    """How the scores are worked out, on the questionnaire's scales (1 to 5 each on 5x5)."""
+    return (f"Each risk follows HM Treasury's Orange Book: likelihood (1 to {scoring.top_likelihood}) times impact "
+            f"(1 to {scoring.top_impact}) gives a score from 1 to {scoring.top_score}, rated by the bands below. The "
+            "inherent score is before controls; the residual score subtracts the controls the team reported in place. "
+            "A \"Don't know\" or missing answer is never read as safe. A residual score above the appetite for the "
+            "risk's category is outside appetite and is escalated. Every score is worked out again by risk-cli from the "
+            "answers; none is read from a spreadsheet.")
 
 
 def method(register: Register) -> tuple[Block, ...]:
@@ -317,7 +327,7 @@ def method(register: Register) -> tuple[Block, ...]:
     s = qn.scoring
     appetite = tuple((Cell(c.label), Cell(s.appetite(c.id, register.answers.appetite).label),
                       Cell(str(s.appetite(c.id, register.answers.appetite).max_score))) for c in s.categories)
-    return (Paragraph(METHOD),) + scales(s) + (
+    return (Paragraph(method_text(s)),) + scales(s) + (
         Subheading("Risk appetite used"),
         Paragraph(f"Source: {appetite_source(register)}."),
         Table(("Category", "Appetite", "Highest residual score within it"), appetite, key="appetite"),
@@ -346,7 +356,8 @@ def build_portfolio(pf: "Portfolio", marking: str) -> Report:
         Section("Top risks across the portfolio", portfolio_top_risks(pf)),
         Section("Heat maps", (heat_map("Inherent risk across the portfolio (before controls)", pf.inherent, pf.scoring),
                               heat_map("Residual risk across the portfolio (after controls in place)", pf.residual,
-                                       pf.scoring))),
+                                       pf.scoring)) + ((Paragraph("Not in the heat maps:"),
+                                                        Items(tuple(str(p) for p in pf.off_scale))) if pf.off_scale else ())),
         Section("Delivery barriers", portfolio_barriers(pf)),
     ]
     if pf.skipped or pf.duplicates:
@@ -355,7 +366,7 @@ def build_portfolio(pf: "Portfolio", marking: str) -> Report:
             [Items(tuple(d.line() for d in pf.duplicates))] if pf.duplicates else [])))
     qns = sorted({(u.register.questionnaire.id, u.register.questionnaire.version, u.register.questionnaire.sha256,
                    u.register.questionnaire.title) for u in pf.use_cases})
-    sections.append(Section("Annex: method", (Paragraph(METHOD),) + scales(pf.scoring) + (
+    sections.append(Section("Annex: method", (Paragraph(method_text(pf.scoring)),) + scales(pf.scoring) + (
         Subheading("Risk appetite used"),
         Items(tuple(f"{u.name} ({u.organisation}): {appetite_source(u.register)}" for u in pf.use_cases)),
         Subheading("Questionnaires"),

@@ -239,9 +239,10 @@ def display(q, value: Any) -> str:
     return str(value)
 
 
-def factor(f: Factor, asked: set[str], values: dict[str, Any]) -> tuple[int, list[str]]:
-    """Base plus the points of every rule that holds, raised to any floor that holds, 1 to 5, with
-    the reason for each step (the base's first, where the questionnaire gives one)."""
+def factor(f: Factor, asked: set[str], values: dict[str, Any], top: int) -> tuple[int, list[str]]:
+    """Base plus the points of every rule that holds, raised to any floor that holds, held to 1 to
+    `top` (the scale's size, 5 on 5x5), with the reason for each step (the base's first, where the
+    questionnaire gives one)."""
     value = f.base
     because: list[str] = [f"starts at {f.base}: {f.base_because}"] if f.base_because else []
     for rule in f.add:
@@ -252,13 +253,13 @@ def factor(f: Factor, asked: set[str], values: dict[str, Any]) -> tuple[int, lis
         if raises(rule.when, asked, values) and rule.amount > value:
             value = rule.amount
             because.append(rule.because)
-    return max(1, min(5, value)), because
+    return max(1, min(top, value)), because
 
 
 def score_risk(qn: Questionnaire, risk: Risk, asked: set[str], values: dict[str, Any],
                appetite: Optional[dict[str, str]] = None) -> ScoredRisk:
-    likelihood, why_l = factor(risk.likelihood, asked, values)
-    impact, why_i = factor(risk.impact, asked, values)
+    likelihood, why_l = factor(risk.likelihood, asked, values, qn.scoring.top_likelihood)
+    impact, why_i = factor(risk.impact, asked, values, qn.scoring.top_impact)
     in_place = tuple(c for c in risk.controls if credits(c.when, asked, values))
     cut_l = sum(c.by for c in in_place if c.reduces in ("likelihood", "both"))
     cut_i = sum(c.by for c in in_place if c.reduces in ("impact", "both"))

@@ -53,7 +53,8 @@ def _block(block: Block) -> list[str]:
 def _heat_map(hm: HeatMap) -> list[str]:
     out = [f"### {md(hm.title)}", "", f"Number of risks in each cell ({hm.total} in all); likelihood down, impact across.", ""]
     out.append(_row(["Likelihood / Impact"] + [f"{n} {md(label)}" for n, label in enumerate(hm.impact, start=1)]))
-    out.append(_row(["---"] * 6))
-    for n, row in zip(range(5, 0, -1), hm.rows):
+    rows, cols = hm.levels
+    out.append(_row(["---"] * (cols + 1)))
+    for n, row in zip(range(rows, 0, -1), hm.rows):
         out.append(_row([f"**{n} {md(hm.likelihood[n - 1])}**"] + [c.text or "·" for c in row]))
     return out + ["", "Cells coloured by rating: " + ", ".join(md(c.text) for c in hm.legend) + ".", ""]

@@ -1,8 +1,8 @@
 """A heat map as a PNG picture, drawn with the standard library only (zlib and struct): the Word
 board pack's heat maps, with no image library added.
 
-The picture is the 5x5 grid, each cell in its rating band's colour with its count of risks, the
-axis numbers 1 to 5 and the axis names, drawn with a small built-in pixel font (digits and the
+The picture is the likelihood x impact grid (5x5, or the questionnaire's scale sizes), each cell in
+its rating band's colour with its count of risks, the axis numbers and the axis names, drawn with a small built-in pixel font (digits and the
 letters of LIKELIHOOD and IMPACT). The scales' words go in the caption beside it. The same heat
 map always gives the same bytes.
 """
@@ -98,23 +98,25 @@ def ink_on(colour: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 def render(hm: HeatMap) -> bytes:
-    """The heat map as PNG bytes: likelihood 5 at the top, impact 1 at the left."""
-    width, height = LEFT + 5 * CELL_W + RIGHT, TOP + 5 * CELL_H + BOTTOM
+    """The heat map as PNG bytes: the highest likelihood at the top, impact 1 at the left."""
+    rows, cols = hm.levels
+    width, height = LEFT + cols * CELL_W + RIGHT, TOP + rows * CELL_H + BOTTOM
     canvas = Canvas(width, height)
     for r, row in enumerate(hm.rows):
         y = TOP + r * CELL_H
-        canvas.text(str(5 - r), LEFT - 22, y + CELL_H // 2, 3, INK)
+        canvas.text(str(rows - r), LEFT - 22, y + CELL_H // 2, 3, INK)
         for c, cell in enumerate(row):
             x = LEFT + c * CELL_W
             colour = rgb(cell.fill)
             canvas.rect(x, y, CELL_W, CELL_H, colour)
             if cell.text.isdigit():
                 canvas.text(cell.text, x + CELL_W // 2, y + CELL_H // 2, 5, ink_on(colour))
-    for n in range(6):  # white lines between the cells
-        canvas.rect(LEFT + n * CELL_W - 1, TOP, 3, 5 * CELL_H, GRID)
-        canvas.rect(LEFT, TOP + n * CELL_H - 1, 5 * CELL_W, 3, GRID)
-    for c in range(5):
-        canvas.text(str(c + 1), LEFT + c * CELL_W + CELL_W // 2, TOP + 5 * CELL_H + 18, 3, INK)
-    canvas.text("IMPACT", LEFT + 5 * CELL_W // 2, TOP + 5 * CELL_H + 54, 3, INK)
-    canvas.column("LIKELIHOOD", 16, TOP + 5 * CELL_H // 2, 2, INK)
+    for n in range(cols + 1):  # white lines between the cells
+        canvas.rect(LEFT + n * CELL_W - 1, TOP, 3, rows * CELL_H, GRID)
+    for n in range(rows + 1):
+        canvas.rect(LEFT, TOP + n * CELL_H - 1, cols * CELL_W, 3, GRID)
+    for c in range(cols):
+        canvas.text(str(c + 1), LEFT + c * CELL_W + CELL_W // 2, TOP + rows * CELL_H + 18, 3, INK)
+    canvas.text("IMPACT", LEFT + cols * CELL_W // 2, TOP + rows * CELL_H + 54, 3, INK)
+    canvas.column("LIKELIHOOD", 16, TOP + rows * CELL_H // 2, 2, INK)
     return canvas.png()

@@ -180,7 +180,9 @@ def heat_maps_sheet(ws: Any, pf: Portfolio) -> None:
     put(d, 2, 1, f"Number of risks across {len(pf.use_cases)} use case(s) ({pf.risk_count} risks), "
                  "by likelihood and impact."
                  + (f" {len(pf.others)} format-2 assessment(s) (rated or points model) are not counted here: see "
-                    f"{OTHER_MODELS}." if pf.others else ""))
+                    f"{OTHER_MODELS}." if pf.others else "")
+                 + (f" {len(pf.off_scale)} use case(s) scored on other scale sizes are not counted here: see the "
+                    f"warnings on the {ABOUT} sheet." if pf.off_scale else ""))
     r = heat_map(d, 4, 1, "Inherent risk (before controls)", pf.inherent, pf.scoring)
     r = heat_map(d, r, 1, "Residual risk (after the controls in place)", pf.residual, pf.scoring)
     put(d, r, 1, "Risks by rating", font=SUBTITLE)

@@ -28,6 +28,7 @@ from risk_cli.model.answers import to_yaml
 from risk_cli.writers.register_layout import (
     ABOUT, ACTION_COLUMNS, ACTIONS, CHANGE, DATA, REGISTER, REGISTER_COLUMNS, RESPONSES, SUMMARY,
 )
+from risk_cli.model.questionnaire import Scoring
 from risk_cli.model.scoring import RaisedAction, Register, ScoredRisk, display, proximity
 from risk_cli.writers import xlsx
 from risk_cli.writers.xlsx import (
@@ -312,7 +313,6 @@ def rows_sheet(ws: Any, name: str, columns: list[tuple[str, float]], extra: list
 # (likelihood, impact, score, rating) columns of the Risk register: the score and rating are formulas
 SCORED_COLUMNS = (("Inherent likelihood", "Inherent impact", "Inherent score", "Inherent rating"),
                   ("Residual likelihood", "Residual impact", "Residual score", "Residual rating"))
-SCALE = range(1, 6)  # likelihood and impact, 1 to 5
 
 
 def score_formula(likelihood: str, impact: str) -> str:
@@ -347,13 +347,13 @@ def is_own_formula(formula: str, likelihood: str, impact: str, score: str, ratin
     return text == score_formula(likelihood, impact)
 
 
-def scored_row(cells: dict[str, Any], likelihood: str, impact: str, score: str) -> bool:
-    """Whether a row's score is risk-cli's own (a likelihood and an impact of 1 to 5 and their
-    product), so the score and rating are written as formulas; a row added by hand with other
-    values is kept as typed."""
+def scored_row(cells: dict[str, Any], likelihood: str, impact: str, score: str, scoring: Scoring) -> bool:
+    """Whether a row's score is risk-cli's own (a likelihood and an impact on the questionnaire's
+    scales, 1 to 5 on 5x5, and their product), so the score and rating are written as formulas; a
+    row added by hand with other values is kept as typed."""
     li, im = cells.get(likelihood), cells.get(impact)
-    return (type(li) is int and type(im) is int and li in SCALE and im in SCALE
-            and cells.get(score) == li * im)
+    return (type(li) is int and type(im) is int and 1 <= li <= scoring.top_likelihood
+            and 1 <= im <= scoring.top_impact and cells.get(score) == li * im)
 
 
 def score_formulas(ws: Any, register: Register, rows: list[dict[str, Any]], headers: list[str]) -> None:
@@ -361,15 +361,15 @@ def score_formulas(ws: Any, register: Register, rows: list[dict[str, Any]], head
     cached, so every program shows them before it recalculates)."""
     from openpyxl.utils import get_column_letter as letter
 
-    bands = register.questionnaire.scoring.ratings
+    scoring = register.questionnaire.scoring
     col = {name: i for i, name in enumerate(headers, start=1)}
     for r, cells in enumerate(rows, start=2):
         for likelihood, impact, score, rating in SCORED_COLUMNS:
-            if not scored_row(cells, likelihood, impact, score):
+            if not scored_row(cells, likelihood, impact, score, scoring):
                 continue
             li, im, sc = (f"{letter(col[name])}{r}" for name in (likelihood, impact, score))
             put_formula(ws, r, col[score], score_formula(li, im), cells[score], align=WRAP)
-            put_formula(ws, r, col[rating], rating_formula(sc, bands), cells.get(rating, ""), align=WRAP)
+            put_formula(ws, r, col[rating], rating_formula(sc, scoring.ratings), cells.get(rating, ""), align=WRAP)
 
 
 def register_sheet(ws: Any, register: Register, carry: Optional["Carry"] = None) -> None:
@@ -463,8 +463,8 @@ def about_sheet(ws: Any, register: Register, marking: str = DEFAULT_MARKING) -> 
     r = labelled(ws, 3, rows) + 1
     put(ws, r, 1, "How the scores are worked out", font=SUBTITLE)
     method = [
-        "Each risk follows HM Treasury's Orange Book convention: likelihood (1-5) x impact (1-5) gives a score from 1 to 25.",
-        "Inherent likelihood and impact start from the risk's base value; each answer that makes the risk more likely or more serious adds points; some answers set a minimum. Both are capped at 1 to 5. The 'Why this score' column lists every rule that applied.",
+        f"Each risk follows HM Treasury's Orange Book convention: likelihood (1-{s.top_likelihood}) x impact (1-{s.top_impact}) gives a score from 1 to {s.top_score}.",
+        f"Inherent likelihood and impact start from the risk's base value; each answer that makes the risk more likely or more serious adds points; some answers set a minimum. {capped(s)} The 'Why this score' column lists every rule that applied.",
         "Residual scores subtract the effect of the controls the team reported as in place (the 'Existing controls' column); neither likelihood nor impact goes below 1.",
         "A 'Don't know' or missing answer is never treated as safe: it counts towards raising a risk or score, never as a control, and adds an action to find out.",
         "A residual score above the appetite for the risk's category is outside appetite: treat it and escalate it. The target score is the appetite limit.",
@@ -521,6 +521,13 @@ def about_sheet(ws: Any, register: Register, marking: str = DEFAULT_MARKING) -> 
         put(ws, r, 1, f"{src.title}: {src.url}" if src.url else src.title, align=WRAP)
         merge(ws, r, 1, 4)
     fit_rows(ws, ABOUT_WIDTHS, 1, r)
+
+
+def capped(scoring: Scoring) -> str:
+    """The sentence saying where likelihood and impact are held, in the register's About sheet."""
+    if scoring.top_likelihood == scoring.top_impact:
+        return f"Both are capped at 1 to {scoring.top_likelihood}."
+    return f"Likelihood is capped at 1 to {scoring.top_likelihood}, impact at 1 to {scoring.top_impact}."
 
 
 def data_sheet(ws: Any, register: Register) -> None:

@@ -203,12 +203,12 @@ def _heat_map(doc: Any, hm: HeatMap) -> None:
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
     shape = picture.add_run().add_picture(io.BytesIO(heat_map_png.render(hm)), width=Mm(120))
-    cells = [f"likelihood {5 - r}, impact {c + 1}: {cell.text or 0}"
+    cells = [f"likelihood {hm.levels[0] - r}, impact {c + 1}: {cell.text or 0}"
              for r, row in enumerate(hm.rows) for c, cell in enumerate(row) if cell.text]
     shape._inline.docPr.set("descr", f"{hm.title}: {hm.total} risks; " + "; ".join(cells))
     shape._inline.docPr.set("title", hm.title)
     caption = doc.add_paragraph()
-    caption.add_run("Likelihood (rows, 5 at the top): " + ", ".join(
+    caption.add_run(f"Likelihood (rows, {hm.levels[0]} at the top): " + ", ".join(
         f"{n} {label}" for n, label in enumerate(hm.likelihood, start=1)) + ". Impact (columns, 1 at the left): "
         + ", ".join(f"{n} {label}" for n, label in enumerate(hm.impact, start=1)) + ".")
     caption.add_run(" Number of risks in each cell, coloured by rating: " + ", ".join(c.text for c in hm.legend)

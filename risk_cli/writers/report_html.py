@@ -115,9 +115,11 @@ LABEL_W, CELL_W, CELL_H, HEAD_H = 150, 96, 40, 44
 
 
 def heat_map_svg(hm: HeatMap) -> str:
-    """A 5x5 grid as an inline SVG picture (no xmlns needed inside HTML), with a text alternative."""
+    """The likelihood x impact grid (5x5, or the questionnaire's scale sizes) as an inline SVG
+    picture (no xmlns needed inside HTML), with a text alternative."""
     e = html.escape
-    width, height = LABEL_W + 5 * CELL_W, HEAD_H + 5 * CELL_H + 24
+    rows, cols = hm.levels
+    width, height = LABEL_W + cols * CELL_W, HEAD_H + rows * CELL_H + 24
     parts = [f'<figure><figcaption>{e(hm.title)}</figcaption>',
              f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{e(hm.title)}: '
              f'{hm.total} risks by likelihood and impact" font-family="Arial, Helvetica, sans-serif" font-size="12">',
@@ -126,7 +128,7 @@ def heat_map_svg(hm: HeatMap) -> str:
         x = LABEL_W + (i - 1) * CELL_W + CELL_W / 2
         parts.append(f'<text x="{x:g}" y="18" text-anchor="middle" font-weight="bold">{i}</text>'
                      f'<text x="{x:g}" y="34" text-anchor="middle">{e(label)}</text>')
-    for r, (level, row) in enumerate(zip(range(5, 0, -1), hm.rows)):
+    for r, (level, row) in enumerate(zip(range(rows, 0, -1), hm.rows)):
         y = HEAD_H + r * CELL_H
         parts.append(f'<text x="{LABEL_W - 8}" y="{y + CELL_H / 2 + 4:g}" text-anchor="end">'
                      f'<tspan font-weight="bold">{level}</tspan> {e(hm.likelihood[level - 1])}</text>')
@@ -138,9 +140,9 @@ def heat_map_svg(hm: HeatMap) -> str:
             if cell.text:
                 parts.append(f'<text x="{x + CELL_W / 2:g}" y="{y + CELL_H / 2 + 6:g}" text-anchor="middle" '
                              f'font-size="17" font-weight="bold" fill="{text_colour(colour)}">{e(cell.text)}</text>')
-    bottom = HEAD_H + 5 * CELL_H + 18
+    bottom = HEAD_H + rows * CELL_H + 18
     parts.append(f'<text x="{LABEL_W - 8}" y="{bottom}" text-anchor="end" font-style="italic">Likelihood \u2191</text>'
-                 f'<text x="{LABEL_W + 5 * CELL_W / 2:g}" y="{bottom}" text-anchor="middle" font-style="italic">'
+                 f'<text x="{LABEL_W + cols * CELL_W / 2:g}" y="{bottom}" text-anchor="middle" font-style="italic">'
                  "Impact \u2192</text>")
     parts.append("</svg>")
     parts.append('<p class="legend">' + "".join(f"<span{_fill(c.fill)}>{e(c.text)}</span>" for c in hm.legend)

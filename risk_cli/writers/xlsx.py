@@ -444,21 +444,21 @@ def rating_formats(ws: Any, cells: str, bands: Iterable[Any]) -> None:
 
 
 def heat_map(ws: Any, row: int, col: int, title: str, counts: dict[tuple[int, int], int], scoring: Any) -> int:
-    """A 5x5 likelihood x impact grid of risk counts, coloured by rating. Returns the next free row."""
+    """A likelihood x impact grid of risk counts (5x5, or the questionnaire's scale sizes), coloured
+    by rating, the highest likelihood at the top. Returns the next free row."""
     put(ws, row, col, title, font=SUBTITLE)
     put(ws, row + 1, col, "Likelihood \u2193 / Impact \u2192", font=BOLD, align=WRAP)
-    for i in range(1, 6):
-        label = scoring.impact[i - 1].label
-        put(ws, row + 1, col + i, f"{i} {label}", font=BOLD, align=SCALE_ALIGN, border=True)
-    for n, likelihood in enumerate(range(5, 0, -1)):
+    for i, level in enumerate(scoring.impact, start=1):
+        put(ws, row + 1, col + i, f"{i} {level.label}", font=BOLD, align=SCALE_ALIGN, border=True)
+    for n, likelihood in enumerate(range(scoring.top_likelihood, 0, -1)):
         r = row + 2 + n
         put(ws, r, col, f"{likelihood} {scoring.likelihood[likelihood - 1].label}", font=BOLD, border=True)
-        for impact in range(1, 6):
+        for impact in range(1, scoring.top_impact + 1):
             count = counts.get((likelihood, impact), 0)
             band = scoring.band(likelihood * impact)
             put(ws, r, col + impact, count if count else None, fill_=fill(band.colour), align=CENTRE, border=True,
                 font=BOLD if count else None)
-    return row + 8
+    return row + 3 + scoring.top_likelihood
 
 
 def save(wb: Any, path: Path, force: bool) -> None:
