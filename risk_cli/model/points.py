@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from risk_cli.model import conditions
 from risk_cli.model.conditions import Condition
@@ -170,6 +170,22 @@ def _answered(value: Any) -> bool:
     return value is not None and value != [] and value != ""
 
 
+def unanswered(qn: Format2Questionnaire, values: Mapping[str, Any], shown: Iterable[str]) -> tuple[str, ...]:
+    """The shown single-choice questions with no answer, in order. Either model scores them as
+    if they had not been asked (no points; no rating rule holds on them), so the result can look
+    safer than the answers would make it; a multi-choice question left empty is an answer (none
+    apply), and a text question scores nothing."""
+    by_id = {q.id: q for q in qn.questions}
+    return tuple(qid for qid in shown if by_id[qid].type == "choice" and not _answered(values.get(qid)))
+
+
+def unanswered_note(ids: tuple[str, ...], shown: int = 10) -> str:
+    """One line for people: how many shown questions have no answer, and the first few."""
+    listed = ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+    return (f"{len(ids)} question{'' if len(ids) == 1 else 's'} shown but not answered, scored as if not asked: "
+            f"{listed}")
+
+
 def visible(qn: PointsQuestionnaire, values: Mapping[str, Any]) -> list[str]:
     """The ids of the questions shown for these answers, in order. A condition only names
     questions before it (the loader checks), so one pass decides."""
@@ -225,6 +241,10 @@ class Outcome:
     level: Level
     not_counted: tuple[str, ...] = field(default=())  # answered but hidden questions
 
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        return unanswered(self.questionnaire, self.values, self.visible)
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         qn = self.questionnaire
         return {
@@ -242,6 +262,7 @@ class Outcome:
             "score_total": qn.score_total,
             "level": {"id": self.level.id, "label": in_language(self.level.label, lang)},
             "not_counted": list(self.not_counted),
+            "unanswered": list(self.unanswered),
             "answers": [
                 {"question": q.id, "total": q.total, "answer": self.values.get(q.id),
                  "points": points_of(q, self.values.get(q.id)), "counted": q.id in self.visible}

@@ -99,6 +99,10 @@ class Outcome:
     overall: Rating
     not_counted: tuple[str, ...] = ()
 
+    @property
+    def unanswered(self) -> tuple[str, ...]:
+        return points.unanswered(self.questionnaire, self.values, self.visible)
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         qn = self.questionnaire
         return {
@@ -113,6 +117,7 @@ class Outcome:
                 for r in self.risks],
             "not_raised": list(self.not_raised),
             "not_counted": list(self.not_counted),
+            "unanswered": list(self.unanswered),
             "answers": [{"question": q.id, "answer": self.values.get(q.id), "counted": q.id in self.visible}
                         for q in qn.questions if _answered(self.values.get(q.id))],
         }

@@ -69,6 +69,31 @@ def build(outcome: Union[rated.Outcome, points.Outcome], lang: str, assessed_on:
     return Report(marking, title, subtitle, sections, assessed_on)
 
 
+def answer_gaps(o: "rated.Outcome | points.Outcome") -> tuple[Block, ...]:
+    """What the result leaves out, in either model: answers to questions not shown, and shown
+    questions with no answer (which a board should hear of before it accepts the result)."""
+    blocks: list[Block] = []
+    if o.not_counted:
+        blocks.append(Paragraph("Answered but not counted (the question was not shown): " + ", ".join(o.not_counted) + "."))
+    if o.unanswered:
+        blocks.append(Paragraph(f"Shown but not answered, so scored as if not asked ({len(o.unanswered)}): "
+                                + ", ".join(o.unanswered) + "."))
+    return tuple(blocks)
+
+
+def gaps_decision(o: "rated.Outcome | points.Outcome", what: str) -> tuple[str, ...]:
+    """First of the board's decisions when shown questions have no answer: the result assumes
+    they were not asked, so it may be lower than the full answers would give."""
+    n = len(o.unanswered)
+    if not n:
+        return ()
+    if n == 1:
+        return (f"Ask for an answer to the question shown but not answered ({o.unanswered[0]}) before accepting "
+                f"the {what}: the {what} counts it as not asked, so it may be too low.",)
+    return (f"Ask for answers to the {n} questions shown but not answered before accepting the {what}: the "
+            f"{what} counts them as not asked, so it may be too low.",)
+
+
 # -- rated ------------------------------------------------------------------------------------
 
 def build_rated(o: rated.Outcome, lang: str, assessed_on: str) -> tuple[Section, ...]:
@@ -85,13 +110,11 @@ def build_rated(o: rated.Outcome, lang: str, assessed_on: str) -> tuple[Section,
         Section("Decisions for the board", (Paragraph("The board is asked to:"), Items(rated_decisions(o, lang), ordered=True))),
         Section("Risks, highest rating first", rated_risks(o, lang)),
     ]
-    if o.not_raised or o.not_counted:
+    if o.not_raised or o.not_counted or o.unanswered:
         blocks: list[Block] = []
         if o.not_raised:
             blocks.append(Paragraph("Not raised by these answers: " + ", ".join(o.not_raised) + "."))
-        if o.not_counted:
-            blocks.append(Paragraph("Answered but not counted (the question was not shown): "
-                                    + ", ".join(o.not_counted) + "."))
+        blocks.extend(answer_gaps(o))
         sections.append(Section("Not raised", tuple(blocks)))
     sections.append(Section("Annex: method", rated_method(o, lang), annex=True))
     return tuple(sections)
@@ -113,6 +136,7 @@ def rated_decisions(o: rated.Outcome, lang: str) -> tuple[str, ...]:
                    f"{in_language(o.overall.label, lang)}.")
     out.append(f"Accept the overall rating of {in_language(o.overall.label, lang)} and agree when the "
                "assessment is next reviewed.")
+    out[:0] = gaps_decision(o, "rating")
     return tuple(out)
 
 
@@ -181,16 +205,16 @@ def build_points(o: points.Outcome, lang: str, assessed_on: str) -> tuple[Sectio
         Section("Impact levels", (level_table(o, lang),)),
         Section("Answers that scored the most points", top_answers(o, lang)),
     ]
-    if o.not_counted:
-        sections.append(Section("Not counted", (Paragraph("Answered but not counted (the question was not shown): "
-                                                          + ", ".join(o.not_counted) + "."),)))
+    if o.not_counted or o.unanswered:
+        sections.append(Section("Not counted", answer_gaps(o)))
     sections.append(Section("Annex: method", points_method(o, lang), annex=True))
     return tuple(sections)
 
 
 def points_decisions(o: points.Outcome, lang: str) -> tuple[str, ...]:
     level = in_language(o.level.label, lang)
-    out = [f"Accept the impact level {level} and the requirements that come with it."]
+    out = list(gaps_decision(o, "impact level"))
+    out.append(f"Accept the impact level {level} and the requirements that come with it.")
     if o.applied:
         out.append("Confirm that the mitigation measures the discount relies on are in place.")
     elif o.questionnaire.adjustments:

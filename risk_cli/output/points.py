@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from risk_cli.model.points import Outcome, in_language
+from risk_cli.model.points import Outcome, in_language, unanswered_note
 from risk_cli.output.formats import Formats, OutputFormat, Rendering, json_document
 
 
@@ -25,9 +25,18 @@ def summary_text(outcome: Outcome, lang: str = "en") -> str:
         lines.append("  Adjustment: none applied")
     lines.append(f"  Score: {_n(outcome.score)} of {_n(outcome.maximums[qn.score_total])}")
     lines.append(f"  Level: {in_language(outcome.level.label, lang)}")
+    lines.extend(answer_gaps(outcome))
+    return "\n".join(lines)
+
+
+def answer_gaps(outcome: Any) -> list[str]:
+    """The summary lines, in either model, for answers not counted and questions not answered."""
+    lines = []
     if outcome.not_counted:
         lines.append(f"  Not counted (answered but not shown): {', '.join(outcome.not_counted)}")
-    return "\n".join(lines)
+    if outcome.unanswered:
+        lines.append(f"  {unanswered_note(outcome.unanswered)}")
+    return lines
 
 
 def result_json(outcome: Any, lang: str = "en") -> str:

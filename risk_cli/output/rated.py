@@ -25,8 +25,7 @@ def summary_text(outcome: Outcome, lang: str = "en") -> str:
         lines.append("  No risk raised")
     if outcome.not_raised:
         lines.append(f"  Not raised: {', '.join(outcome.not_raised)}")
-    if outcome.not_counted:
-        lines.append(f"  Not counted (answered but not shown): {', '.join(outcome.not_counted)}")
+    lines.extend(points_view.answer_gaps(outcome))
     return "\n".join(lines)
 
 

@@ -41,6 +41,10 @@ class Format2Answers:
         """The language to show its texts in when the user asks for none."""
         return self.language or self.questionnaire.default_language
 
+    def unanswered(self) -> tuple[str, ...]:
+        """The shown single-choice questions these answers leave blank (model.points.unanswered)."""
+        return points.unanswered(self.questionnaire, self.values, points.visible(self.questionnaire, self.values))  # type: ignore[arg-type]
+
     def outcome(self) -> "points.Outcome | rated.Outcome":
         """Scored with the questionnaire's own model."""
         if isinstance(self.questionnaire, RatedQuestionnaire):

@@ -336,6 +336,7 @@ def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Check
     """Answers for a format-2 questionnaire: chosen as format-1 ones are (-q, else the exact
     version named), checked question by question. An --appetite has no meaning for them (the
     workflows refuse it before any input is read)."""
+    from risk_cli.model import points
     from risk_cli.readers import format_2_inputs
 
     file = str(loaded.path)
@@ -369,4 +370,8 @@ def _check_format_2(loaded: Loaded, versions: "Versions", out: Checked) -> Check
         out.format_2 = format_2_inputs.from_document(doc, qn, loaded.path, loaded.kind)
     except InputProblems as exc:
         out.errors.extend(exc.problems)
+        return out
+    gaps = out.format_2.unanswered()
+    if gaps:  # no format-2 question is required, but a board should know what the result leaves out
+        out.warnings.append(Problem(file, points.unanswered_note(gaps)))
     return out

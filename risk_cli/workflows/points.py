@@ -144,6 +144,8 @@ def run(options: "Options", console: "Console") -> Result:
     outcome = rated.assess(qn, values) if is_rated else points.score(qn, values)
     if outcome.not_counted:
         console.warn(f"answered but not shown, so not counted: {', '.join(outcome.not_counted)}")
+    if outcome.unanswered:
+        console.warn(points.unanswered_note(outcome.unanswered))
     if out_path is not None:
         if is_rated:
             from risk_cli.writers import rated_workbook

@@ -36,7 +36,8 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     xlsx.put(ws, 1, 1, f"{title} ({qn.label})", font=xlsx.Font(bold=True, size=14))
     xlsx.put(ws, 2, 1, f"Protective marking: {marking}")
     rows = [("Score", outcome.score), ("Of a maximum of", outcome.maximums[qn.score_total]),
-            ("Level", in_language(outcome.level.label, lang)), ("Language", lang)]
+            ("Level", in_language(outcome.level.label, lang)), ("Language", lang),
+            ("Shown but not answered", ", ".join(outcome.unanswered) or "none")]
     r = 4
     for name, value in rows:
         xlsx.put(ws, r, 1, name, font=xlsx.Font(bold=True))

@@ -38,6 +38,8 @@ def write(outcome: Outcome, path: Path, force: bool = False, marking: str = xlsx
     r += 2
     xlsx.put(ws, r, 1, "Not raised (does not apply)", font=xlsx.Font(bold=True))
     xlsx.put(ws, r, 2, ", ".join(outcome.not_raised) or "none")
+    xlsx.put(ws, r + 1, 1, "Shown but not answered", font=xlsx.Font(bold=True))
+    xlsx.put(ws, r + 1, 2, ", ".join(outcome.unanswered) or "none")
     xlsx.widths(ws, [40, 60])
     xlsx.print_setup(ws, title, marking)  # landscape, as every sheet risk-cli writes prints
 
