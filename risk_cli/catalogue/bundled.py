@@ -39,7 +39,10 @@ def load_bundled(path: Path) -> Questionnaire:
     return loader.load(path, label=f"bundled questionnaire {path.name}")
 
 
+@functools.lru_cache(maxsize=64)
 def _format_2(path: Path) -> bool:
+    """Whether a bundled file is format 2, from its header; once per process, as the files are
+    the package's own (catalogue() and format_2_refs() both ask, for every input)."""
     from risk_cli.catalogue import read_points
 
     return read_points.file_is_format_2(str(path))
