@@ -311,3 +311,14 @@ def test_portfolio_leaves_other_scale_sizes_out_of_its_heat_maps(run, tmp_path):
     assert [line for line in result.stderr.splitlines() if "scale" in line] == [
         f"warning: {tmp_path / 'worst.yaml'}: scored on 4x4 scales (mini-4x4 0.1.0), so its risks are not in the heat "
         "maps, which are 5x5 (mini 0.1.0); every other figure counts them"]
+
+
+def test_the_json_result_names_the_scale_sizes(tmp_path, run):
+    """A pipeline reading a score of 16 must know whether it is the top (4x4) or not (5x5)."""
+    from tests.conftest import FIVE_BY_FIVE_SAMPLES
+
+    four = run("assess", "-q", MINI_4X4, "--answers", worst(tmp_path), "--no-input", "--format", "json")
+    assert four.exit_code == 0, four.output
+    assert json.loads(four.stdout)["scales"] == {"likelihood": 4, "impact": 4}
+    five = run("assess", "--answers", FIVE_BY_FIVE_SAMPLES[0], "--no-input", "--format", "json")
+    assert json.loads(five.stdout)["scales"] == {"likelihood": 5, "impact": 5}

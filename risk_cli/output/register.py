@@ -18,6 +18,7 @@ def to_dict(register: Register) -> dict[str, Any]:
     return {
         "tool": {"name": "risk-cli", "version": __version__},
         "questionnaire": {"id": qn.id, "version": qn.version, "sha256": qn.sha256},
+        "scales": {"likelihood": qn.scoring.top_likelihood, "impact": qn.scoring.top_impact},  # 5 and 5 on the Orange Book's 5x5
         "use_case": {k: register.profile(k) for k in ("name", "organisation", "owner", "phase")},
         "assessed_on": register.assessed_on,
         "tier": {"level": register.tier.level.level, "label": register.tier.level.label,
