@@ -99,17 +99,45 @@ def top_level_scalar(text: str, key: str) -> str | None:
     None when the key is missing, its value is not a scalar, or the text is not a YAML mapping (the
     full parse then says what is wrong). Raises Undecided after PEEK_EVENTS events, so that a huge
     or hostile file goes to the full parse, whose size limits refuse it quickly."""
+    value = _top_level(text, key)
+    return value if isinstance(value, str) else None
+
+
+def top_level_mapping(text: str, key: str) -> dict[str, str] | None:
+    """The plain values of one top-level key's mapping (an answers file's `questionnaire: {id: ...,
+    version: ...}`), parsing only as far as that mapping; None as for `top_level_scalar`, and when
+    the mapping holds anything but plain keys and values. Raises Undecided likewise."""
+    value = _top_level(text, key)
+    return value if isinstance(value, dict) else None
+
+
+def _top_level(text: str, key: str) -> str | dict[str, str] | None:
     import yaml
 
     depth, expect_key, current = 0, False, None
+    inner: dict[str, str] | None = None  # the mapping under `key`, while it is read
+    inner_key: str | None = None
     try:
         for count, event in enumerate(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
             if count > PEEK_EVENTS:
                 raise Undecided(key)
+            if inner is not None:  # inside the mapping under `key`: plain keys and values only
+                if isinstance(event, yaml.MappingEndEvent):
+                    return inner
+                if not isinstance(event, yaml.ScalarEvent):
+                    return None
+                if inner_key is None:
+                    inner_key = event.value
+                else:
+                    inner[inner_key], inner_key = event.value, None
+                continue
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
                     return None
-                if depth == 1 and current == key:
+                if depth == 1 and current == key and not expect_key:
+                    if isinstance(event, yaml.MappingStartEvent):
+                        inner = {}
+                        continue
                     return None
                 depth += 1
                 expect_key = depth == 1

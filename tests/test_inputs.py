@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -243,3 +244,15 @@ def test_load_fast_scans_a_workbook_once(tmp_path, run, monkeypatch):
     assert inputs.load_fast(template).kind == "template"
     assert calls == [str(register), str(template)]
     assert inputs.load_fast(register).answers == inputs.load(register).answers
+
+
+def test_the_catalogue_reads_headers_and_agrees_with_the_files():
+    """catalogue() lists each bundled version from its header; what it lists is what loads."""
+    for entry in bundled.catalogue():
+        qn = bundled.load_bundled(entry.path)
+        assert (entry.id, entry.version, entry.title) == (qn.id, qn.version, qn.title)
+
+
+def test_choosing_a_version_loads_that_one_alone(bundled_minis, loads):
+    assert bundled.by_id("mini", "0.1.0").version == "0.1.0"
+    assert [Path(p).name for p in loads] == ["mini-0.1.0.yaml"]

@@ -76,6 +76,20 @@ def test_top_level_scalar_peeks_at_the_header(text, expected):
     assert safe_yaml.top_level_scalar(text, "format") == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("questionnaire: {id: mini, version: 0.1.0}\nanswers: {a: 1}\n", {"id": "mini", "version": "0.1.0"}),
+    ("profile: {name: x}\nquestionnaire:\n  id: mini\n  version: '1.0'\n", {"id": "mini", "version": "1.0"}),
+    ("answers: {questionnaire: {id: other}}\nquestionnaire: {id: mini}\n", {"id": "mini"}),  # the top level's
+    ("questionnaire: mini\n", None),  # not a mapping
+    ("questionnaire: {id: mini, version: [1]}\n", None),  # not plain values
+    ("questionnaire: {id: mini, version: 0.1.0\n", None),  # broken: the full parse reports it
+    ("answers: {a: 1}\n", None),
+])
+def test_top_level_mapping_peeks_at_an_answers_files_header(text, expected):
+    assert safe_yaml.top_level_mapping(text, "questionnaire") == expected
+    assert safe_yaml.top_level_scalar(text, "questionnaire") is None or expected is None
+
+
 def test_top_level_scalar_gives_up_on_a_huge_file_instead_of_walking_it():
     text = "values: [" + ", ".join("1" for _ in range(safe_yaml.PEEK_EVENTS + 10)) + "]\nformat: 2\n"
     with pytest.raises(safe_yaml.Undecided):

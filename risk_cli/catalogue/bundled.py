@@ -43,21 +43,30 @@ def load_bundled(path: Path) -> Questionnaire:
 def _format_2(path: Path) -> bool:
     """Whether a bundled file is format 2, from its header; once per process, as the files are
     the package's own (catalogue() and format_2_refs() both ask, for every input)."""
-    from risk_cli.catalogue import read_points
+    from risk_cli.catalogue import header
 
-    return read_points.file_is_format_2(str(path))
+    return header.file_is_format_2(str(path))
 
 
 def catalogue() -> list[Entry]:
     """Every bundled format-1 questionnaire (the 5x5 register's), by id then version; format-2
-    ones are `format_2_catalogue()`'s."""
-    out = []
-    for path in sorted(bundled_dir().glob("*.yaml")):
-        if _format_2(path):
-            continue
-        qn = load_bundled(path)
-        out.append(Entry(qn.id, qn.version, qn.title, path))
+    ones are `format_2_catalogue()`'s. Read from the files' headers: every input asks which
+    versions there are, and choosing one must not parse all the others."""
+    out = [_entry(path) for path in sorted(bundled_dir().glob("*.yaml")) if not _format_2(path)]
     return sorted(out, key=lambda e: (e.id, version_key(e.version)))
+
+
+def _entry(path: Path) -> Entry:
+    from risk_cli import safe_yaml
+
+    try:
+        head = [safe_yaml.top_level_scalar(safe_yaml.read_text(str(path)), key) for key in ("id", "version", "title")]
+    except (safe_yaml.Undecided, RiskCliError):
+        head = []
+    if len(head) == 3 and all(head):
+        return Entry(str(head[0]), str(head[1]), str(head[2]), path)
+    qn = load_bundled(path)  # a header that is not plain values: the loader reads it, or says what is wrong
+    return Entry(qn.id, qn.version, qn.title, path)
 
 
 @dataclass(frozen=True)

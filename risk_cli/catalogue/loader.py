@@ -14,7 +14,6 @@ from typing import Any, Optional
 from risk_cli import safe_yaml
 from risk_cli.catalogue.fields import CHOICE_ID as NAME, ID, VERSION, Fields, Path_
 from risk_cli.catalogue.lint import lint
-from risk_cli.catalogue.read_atrs import read_atrs
 from risk_cli.catalogue.read_risks import read_barriers, read_checks, read_risks
 from risk_cli.catalogue.read_scoring import read_scoring
 from risk_cli.catalogue.read_sections import read_sections
@@ -72,10 +71,10 @@ def validate(path: Path | str) -> tuple[list[Problem], list[Problem]]:
         doc = safe_yaml.load(path)
     except InputProblems as exc:
         return exc.problems, []
-    from risk_cli.catalogue import read_points
+    from risk_cli.catalogue import header
 
-    if read_points.is_format_2(doc.data):  # docs/questionnaire-format.md, format 2: by its model
-        from risk_cli.catalogue import read_rated
+    if header.is_format_2(doc.data):  # docs/questionnaire-format.md, format 2: by its model
+        from risk_cli.catalogue import read_points, read_rated
 
         return (read_rated if read_rated.is_rated(doc.data) else read_points).validate(doc)
     f = Fields(doc)
@@ -121,7 +120,11 @@ def read_questionnaire(f: Fields) -> Optional[Questionnaire]:
     barriers = read_barriers(f, top)
     checks = read_checks(f, top)
     risks = read_risks(f, top, scoring, {b.id for b in barriers}, checks)
-    atrs = read_atrs(f, top, checks, scoring)
+    atrs = None
+    if "atrs" in top:  # the ATRS standard and its model are imported only for a questionnaire that maps to it
+        from risk_cli.catalogue.read_atrs import read_atrs
+
+        atrs = read_atrs(f, top, checks, scoring)
     if scoring is None or f.problems:
         return None
     result = Questionnaire(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from risk_cli import safe_yaml
+from risk_cli.catalogue.header import FORMAT_2, file_is_format_2, is_format_2  # noqa: F401 - read_points.is_format_2 stays
 from risk_cli.catalogue.fields import VERSION, Fields, Path_
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.model import conditions
@@ -23,7 +24,7 @@ from risk_cli.model.points import (
     Adjustment, Level, PointsChoice, PointsQuestion, PointsQuestionnaire, PointsSection, Text, Total,
 )
 
-FORMAT = 2
+FORMAT = FORMAT_2
 TOP_KEYS = ("format", "model", "id", "version", "title", "totals", "score", "levels", "sections")
 OPTIONAL_TOP_KEYS = ("description", "adjustments", "languages")
 MODELS = ("points", "rated")
@@ -33,30 +34,6 @@ TYPES = ("choice", "multi", "text")
 OPS_BY_TYPE = {"choice": ("equals", "in", "answered"), "multi": ("includes", "includes_any", "answered"),
                "text": ("answered",)}
 ROUNDING = ("half_up", "none")
-
-
-def is_format_2(data: Any) -> bool:
-    """Format 2 and a model named: without `model` the format-1 reader says what is wrong."""
-    return isinstance(data, dict) and data.get("format") == FORMAT and "model" in data
-
-
-def file_is_format_2(path: str) -> bool:
-    """Whether a questionnaire file declares format 2 (False when it cannot be read: the format-1
-    loader then reports why)."""
-    try:
-        if not Path(path).is_file():
-            return False
-        text = safe_yaml.read_text(path)
-        # most files are format 1: tell from the header, without parsing the whole questionnaire
-        # twice (the loader parses it, or takes it from the cache, next)
-        try:
-            if safe_yaml.top_level_scalar(text, "format") != str(FORMAT):
-                return False
-        except safe_yaml.Undecided:
-            pass  # a huge file: the full parse below decides, within its limits
-        return is_format_2(safe_yaml.loads(text, str(path)).data)
-    except (InputProblems, OSError):
-        return False
 
 
 def load(path: Path | str, reader: Optional[Callable[[Fields], Any]] = None) -> PointsQuestionnaire:

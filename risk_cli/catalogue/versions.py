@@ -62,13 +62,11 @@ class Versions:
     @classmethod
     def library(cls, files: Iterable[str] = ()) -> "Versions":
         """The portfolio's: the files given with -q are available alongside the bundled ones."""
-        from risk_cli.catalogue import loader
-
-        from risk_cli.catalogue import read_points, read_rated
+        from risk_cli.catalogue import header, loader, read_rated
 
         versions = cls()
         files = list(files)
-        format_2 = [f for f in files if str(f).endswith((".yaml", ".yml")) and read_points.file_is_format_2(str(f))]
+        format_2 = [f for f in files if str(f).endswith((".yaml", ".yml")) and header.file_is_format_2(str(f))]
         versions.given = [loader.load(f) for f in files if f not in format_2]
         versions.given_format_2 = [read_rated.load_format_2(Path(f)) for f in format_2]
         versions._library = True
@@ -169,12 +167,16 @@ class Versions:
 def _format_2_named(name: str) -> Optional["Format2Questionnaire"]:
     from pathlib import Path
 
-    from risk_cli.catalogue import read_points, read_rated
+    from risk_cli.catalogue import header
 
     found = bundled.format_2_path(name)
-    if found is None and name.endswith((".yaml", ".yml")) and read_points.file_is_format_2(name):
+    if found is None and name.endswith((".yaml", ".yml")) and header.file_is_format_2(name):
         found = Path(name)
-    return read_rated.load_format_2(found) if found is not None else None
+    if found is None:
+        return None
+    from risk_cli.catalogue import read_rated
+
+    return read_rated.load_format_2(found)
 
 
 def _format_2_bundled(qid: str, version: str, versions: list[str],

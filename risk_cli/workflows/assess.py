@@ -92,7 +92,6 @@ def run(options: Options, console: Console) -> Union[Result, "points_flow.Result
     the first question is asked. A format-2 questionnaire (points or rated model), or answers for
     one, is assessed by workflows.points."""
     from risk_cli.fileio import check_writable
-    from risk_cli.readers import register as register_reader
     from risk_cli.workflows import points as points_flow
 
     o = options
@@ -108,7 +107,12 @@ def run(options: Options, console: Console) -> Union[Result, "points_flow.Result
         raise RiskCliError("--review reviews a saved answers file: give --resume FILE with it")
     if o.review and o.no_input:
         raise RiskCliError("--review asks in the terminal: it cannot be used with --no-input")
-    previous = register_reader.read(o.previous_path) if o.previous_path else None
+    if o.previous_path:  # read before any question is asked, so its problems show first
+        from risk_cli.readers import register as register_reader
+
+        previous = register_reader.read(o.previous_path)
+    else:
+        previous = None
     appetite = read_appetite(o.appetite_path) if o.appetite_path else None
     where = None if o.no_input else interview_terminal()
     if where is None:
@@ -125,6 +129,8 @@ def run(options: Options, console: Console) -> Union[Result, "points_flow.Result
         if out_path is None:
             out_path = default_register_path(outcome.register)
     if previous is not None:
+        from risk_cli.readers import register as register_reader
+
         outcome.carry = register_reader.carry_over(previous.path, outcome.register, previous)
         outcome.warnings.extend(outcome.carry.warnings)
     for problem in outcome.warnings:

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from risk_cli.errors import RiskCliError, exit_code
-from risk_cli.model import points, rated
-from risk_cli.model.points import Outcome
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models are imported when a format-2 questionnaire is assessed, not to ask
+    # whether an input is for one (every assess asks)
+    from risk_cli.model import points, rated
+    from risk_cli.model.points import Outcome
     from risk_cli.output.console import Console
     from risk_cli.output.formats import Formats
     from risk_cli.workflows.assess import Options
@@ -21,11 +22,11 @@ if TYPE_CHECKING:
 def is_points(questionnaire: Optional[str], answers: Optional[str] = None) -> bool:
     """Whether -q names a format-2 questionnaire (points or rated model), or, without -q, the
     answers file given names a bundled one."""
-    from risk_cli.catalogue import bundled, read_points
+    from risk_cli.catalogue import bundled, header
 
     if not questionnaire:
         return named_by_answers(answers) is not None
-    return read_points.file_is_format_2(str(questionnaire)) or bundled.format_2_path(questionnaire) is not None
+    return header.file_is_format_2(str(questionnaire)) or bundled.format_2_path(questionnaire) is not None
 
 
 def named_by_answers(path: Optional[str]) -> Optional[str]:
@@ -38,8 +39,12 @@ def named_by_answers(path: Optional[str]) -> Optional[str]:
     if not path or not path.lower().endswith(YAML_SUFFIXES + XLSX_SUFFIXES):
         return None
     try:
-        if path.lower().endswith(YAML_SUFFIXES):
-            data = safe_yaml.load(path).data
+        if path.lower().endswith(YAML_SUFFIXES):  # its header alone: the reader chosen parses it all next
+            text = safe_yaml.read_text(path)
+            try:
+                data = {"questionnaire": safe_yaml.top_level_mapping(text, "questionnaire")}
+            except safe_yaml.Undecided:
+                data = safe_yaml.loads(text, path).data
         else:  # a workbook risk-cli wrote for a format-2 questionnaire keeps its answers file in a data sheet
             doc = load_fast(path, format_2=True).document  # a register: its data sheet alone, by calamine
             data = doc.data if doc is not None else None
@@ -79,6 +84,7 @@ class Result:
     @property
     def views(self) -> "Formats[Any]":
         """The text and JSON views of this model's result."""
+        from risk_cli.model import rated
         from risk_cli.output import points as points_view, rated as rated_view
 
         return rated_view.FORMATS if isinstance(self.outcome, rated.Outcome) else points_view.FORMATS
@@ -90,6 +96,7 @@ UNSUPPORTED = (("previous_path", "--previous"), ("appetite_path", "--appetite"),
 def run(options: "Options", console: "Console") -> Result:
     from risk_cli.catalogue import bundled, read_rated
     from risk_cli.fileio import check_writable, free_name
+    from risk_cli.model import points, rated
     from risk_cli.output.console import interview_terminal
     from risk_cli.readers import points_answers
 
