@@ -12,7 +12,6 @@ it; a format written to a file rather than printed sets `binary`.
 from __future__ import annotations
 
 import enum
-import json
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Optional, TypeVar
 
@@ -72,9 +71,13 @@ class Formats(Generic[R]):
 
 def json_document(data: Any) -> str:
     """One JSON document, indented, with text as written (not \\u escapes)."""
+    import json  # here, not at start-up: --help and every command's options import this module
+
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def json_lines(records: Iterable[Any]) -> str:
     """One compact JSON object per line."""
+    import json
+
     return "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
