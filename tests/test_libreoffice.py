@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT, mini_answers, write_yaml
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
@@ -78,8 +78,8 @@ def assert_prints_on_a4_landscape(name: str, pdf: bytes, most: int) -> None:
 
 def test_every_kind_of_workbook_opens_and_prints_on_a4_landscape(tmp_path, run, profile):
     """A register, a template, a batch summary and a portfolio of the samples (the rated one
-    too), an ATRS record, and each sample register: printed by one LibreOffice run, since its
-    start-up is most of the cost."""
+    too), an ATRS record, each sample register and a register on 4x4 scales: printed by one
+    LibreOffice run, since its start-up is most of the cost."""
     assert len(SAMPLES) >= 3
     register = tmp_path / "register.xlsx"
     assert run("assess", "--answers", SAMPLE, "--no-input", "-o", register).exit_code == 0
@@ -91,14 +91,19 @@ def test_every_kind_of_workbook_opens_and_prints_on_a4_landscape(tmp_path, run, 
     assert run("portfolio", ROOT / "sample_outputs", "-o", portfolio, "--quiet").exit_code == 0
     record = tmp_path / "atrs.xlsx"
     assert run("atrs", SAMPLE, "-o", record).exit_code == 0
+    four = mini_answers()  # a questionnaire on 4x4 scales: its formulas and heat maps on other sizes
+    four["questionnaire"]["id"] = "mini-4x4"
+    register_4x4 = tmp_path / "register-4x4.xlsx"
+    assert run("assess", "-q", FIXTURES / "mini-4x4.yaml", "--answers", write_yaml(tmp_path / "four.yaml", four),
+               "--no-input", "-o", register_4x4).exit_code == 0
     copies = []
     for sample in SAMPLES:  # copied: LibreOffice names its PDF after the file, in a folder of ours
         copy = tmp_path / sample.name
         copy.write_bytes(sample.read_bytes())
         copies.append(copy)
     made = [register, template, batch_out / "batch-summary.xlsx", portfolio, record]
-    pdfs = to_pdf(made + copies, tmp_path, profile)
-    kinds = {copy.stem: "register" for copy in copies} | {path.stem: path.stem for path in made}
+    pdfs = to_pdf(made + copies + [register_4x4], tmp_path, profile)
+    kinds = {copy.stem: "register" for copy in copies + [register_4x4]} | {path.stem: path.stem for path in made}
     assert set(pdfs) == set(kinds)
     for name, pdf in pdfs.items():
         assert_prints_on_a4_landscape(name, pdf, MOST_PAGES[kinds[name]])
