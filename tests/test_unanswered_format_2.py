@@ -102,6 +102,12 @@ def test_import_and_batch_carry_the_warning_with_the_file_name(tmp_path):
     row = json.loads(batch.stdout.splitlines()[0])
     assert row["warnings"] == [f"{blank}: {NOTE}"]
 
+    text = invoke("batch", blank, "-q", RATED, "-o", str(tmp_path / "batch-text"))  # the summary is not enough
+    assert text.exit_code == 0, text.output
+    assert text.stderr.splitlines()[-1] == (
+        "warning: 1 format-2 input(s) leave questions shown but not answered, scored as if not asked (each is named "
+        f"in the warnings of batch-summary.xlsx): {blank} (1)")
+
 
 def test_the_board_is_asked_for_the_answers_first(tmp_path):
     blank = answers(tmp_path, "questionnaire: {id: mini-rated, version: 0.1.0}\n"

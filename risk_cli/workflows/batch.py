@@ -90,6 +90,7 @@ class Result:
     score: Optional[float] = None  # points: the score (the score total, after any discount)
     maximum: Optional[float] = None  # points: the score total's maximum
     discount: Optional[bool] = None  # points: whether an adjustment (the mitigation discount) applied
+    unanswered: int = 0  # format 2: questions shown but not answered (named in `warnings`)
 
     @property
     def result(self) -> str:
@@ -447,7 +448,7 @@ def summarise_format_2(task: Task, answers: Any, outcome: Any, warnings: tuple[s
     qn = answers.questionnaire
     base = dict(index=task.index, file=task.source, status="ok", kind=answers.kind, warnings=warnings,
                 register=task.output, questionnaire=qn.label, use_case=Path(task.output).name.removesuffix(REGISTER_SUFFIX),
-                fail_on_hits=hits, language=answers.lang)
+                fail_on_hits=hits, language=answers.lang, unanswered=len(outcome.unanswered))
     if answers.is_rated:
         top = outcome.overall
         return Result(**base, model="rated", risks=len(outcome.risks), overall=(top.id, english(top.label)),
@@ -632,8 +633,8 @@ class Outcome:
 
     @property
     def closing(self) -> list[str]:
-        """Lines for stderr after the result: --appetite left unapplied to format-2 inputs, then
-        the inputs that reached --fail-on."""
+        """Lines for stderr after the result: --appetite left unapplied to format-2 inputs, the
+        format-2 inputs with questions left unanswered, then the inputs that reached --fail-on."""
         lines = []
         unapplied = [r for r in self.results if r.ok and r.model] if self.plan.options.appetite is not None else []
         if unapplied:
@@ -641,6 +642,12 @@ class Outcome:
                          "points model: no residual 5x5 scores to hold against it): "
                          + ", ".join(one_line(r.file) for r in unapplied[:10])
                          + (f" and {len(unapplied) - 10} more" if len(unapplied) > 10 else ""))
+        gaps = [r for r in self.results if r.ok and r.unanswered]
+        if gaps:  # named one by one in the summary's warnings; a board should not miss them
+            lines.append(f"warning: {len(gaps)} format-2 input(s) leave questions shown but not answered, scored as if "
+                         "not asked (each is named in the warnings of batch-summary.xlsx): "
+                         + ", ".join(f"{one_line(r.file)} ({r.unanswered})" for r in gaps[:10])
+                         + (f" and {len(gaps) - 10} more" if len(gaps) > 10 else ""))
         hits = self.hits
         if not hits:
             return lines
