@@ -190,36 +190,44 @@ def loads(text: str, name: str) -> Document:
     return doc
 
 
+OUTSIDE, ITEM, KEY, VALUE = range(4)  # _count_values: where the next node sits
+
+
 def _count_values(text: str, name: str, loader_cls: Any) -> None:
     """Refuse a text with more than MAX_NODES values (mapping keys not counted, as `_Builder`
     counts them) from the parser's event stream, in constant memory: composing a few million
     values first would take seconds and hundreds of megabytes. Syntax errors are left for
-    `loads` to report."""
+    `loads` to report. The loop is the cost of refusing a hostile file, so it tests each event's
+    type once and keeps the innermost collection's state in a local."""
     import yaml
 
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    starts = {yaml.MappingStartEvent: KEY, yaml.SequenceStartEvent: ITEM}
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     count = 0
-    stack: list[list[Any]] = []  # [is a mapping, next node is a key]
+    state = OUTSIDE  # the innermost collection: a sequence (ITEM), or a mapping wanting a KEY or a VALUE
+    stack: list[int] = []
     try:
         for event in yaml.parse(text, Loader=loader_cls):
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
+            kind = type(event)
+            opened = starts.get(kind)
+            if opened is None and kind is not scalar and kind is not alias:
+                if kind in ends:
+                    state = stack.pop()
                 continue
-            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
-                                      yaml.SequenceStartEvent)):
-                continue
-            is_key = bool(stack) and stack[-1][0] and stack[-1][1]
-            if stack and stack[-1][0]:
-                stack[-1][1] = not stack[-1][1]
-            if not is_key:
+            if state == KEY:  # a mapping key: not a value
+                state = VALUE
+            else:
+                if state == VALUE:
+                    state = KEY
                 count += 1
                 if count > MAX_NODES:
                     mark = event.start_mark
                     raise InputProblems([Problem(name, f"has more than {MAX_NODES:,} values; refusing to read "
                                                        "further", line=mark.line + 1, column=mark.column + 1)])
-            if isinstance(event, yaml.MappingStartEvent):
-                stack.append([True, True])
-            elif isinstance(event, yaml.SequenceStartEvent):
-                stack.append([False, False])
+            if opened is not None:
+                stack.append(state)
+                state = opened
     except yaml.YAMLError:
         return
 

@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from risk_cli import safe_yaml
 from risk_cli.errors import InputProblems
@@ -94,3 +95,36 @@ def test_top_level_scalar_gives_up_on_a_huge_file_instead_of_walking_it():
     text = "values: [" + ", ".join("1" for _ in range(safe_yaml.PEEK_EVENTS + 10)) + "]\nformat: 2\n"
     with pytest.raises(safe_yaml.Undecided):
         safe_yaml.top_level_scalar(text, "format")
+
+
+def _values(data) -> int:
+    """How many values a document holds, mapping keys not counted (as safe_yaml counts them)."""
+    if isinstance(data, list):
+        return 1 + sum(_values(v) for v in data)
+    if isinstance(data, dict):
+        return 1 + sum(_values(v) for v in data.values())
+    return 1
+
+
+_DOCS = st.recursive(st.sampled_from(["a", "1", "x y", ""]),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["k", "l", "m"]), inner,
+                                                                                 max_size=3), max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_DOCS, st.booleans(), st.integers(1, 25))
+def test_counting_values_refuses_exactly_past_the_limit(doc, flow, limit):
+    """The streaming count that refuses a huge file agrees with the document's own count."""
+    from unittest import mock
+
+    import yaml
+
+    text = yaml.safe_dump(doc, default_flow_style=flow)
+    with mock.patch.object(safe_yaml, "MAX_NODES", limit):
+        try:
+            safe_yaml._count_values(text, "f.yaml", yaml.CSafeLoader)
+            refused = False
+        except InputProblems as exc:
+            refused = True
+            assert f"has more than {limit:,} values" in str(exc.problems[0])
+    assert refused == (_values(doc) > limit)
