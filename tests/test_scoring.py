@@ -115,6 +115,11 @@ def test_same_answers_same_register():
     (conditions.All((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "dont_know", "r": "y"}, False),
     (conditions.AnyOf((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "dont_know", "r": "x"}, True),
     (conditions.AnyOf((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "dont_know", "r": "y"}, None),
+    # the walk ends at the first deciding part, so a deciding part after an unknown one still decides
+    (conditions.All((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "yes", "r": "dont_know"}, None),
+    (conditions.All((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "yes", "r": "x"}, True),
+    (conditions.AnyOf((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "no", "r": "y"}, False),
+    (conditions.AnyOf((conditions.Test("q", "equals", "yes"), conditions.Test("r", "equals", "x"))), {"q", "r"}, {"q": "no", "r": "dont_know"}, None),
     (conditions.Test("m", "includes", "a"), {"m"}, {"m": ["a", "b"]}, True),
     (conditions.Test("m", "includes_any", ("c", "d")), {"m"}, {"m": ["a", "b"]}, False),
     (conditions.Test("n", "at_least", 10), {"n"}, {"n": 10}, True),

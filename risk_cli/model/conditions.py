@@ -220,14 +220,17 @@ def evaluate(cond: Condition | None, asked: Mapping[str, Any] | set, values: Map
         return None if inner is None else not inner
     if isinstance(cond, Ref):
         return evaluate(cond.part, asked, values)
-    results = [evaluate(part, asked, values) for part in cond.parts]
-    if isinstance(cond, All):
-        if any(r is False for r in results):
-            return False
-        return None if any(r is None for r in results) else True
-    if any(r is True for r in results):
-        return True
-    return None if any(r is None for r in results) else False
+    # all: any False decides it, else any unknown leaves it unknown; any: the same with True.
+    # The first deciding part ends the walk (scoring evaluates these millions of times in a batch).
+    decides = isinstance(cond, AnyOf)
+    unknown = False
+    for part in cond.parts:
+        result = evaluate(part, asked, values)
+        if result is decides:
+            return decides
+        if result is None:
+            unknown = True
+    return None if unknown else not decides
 
 
 def is_unknown(value: Any) -> bool:
