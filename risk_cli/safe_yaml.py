@@ -111,6 +111,34 @@ def top_level_mapping(text: str, key: str) -> dict[str, str] | None:
     return value if isinstance(value, dict) else None
 
 
+def leading_scalars(text: str) -> dict[str, str]:
+    """A file's header: the plain top-level keys and values before its first nested value (a
+    questionnaire's format, model, id, version and title), in one short parse. Empty when the
+    text is not a YAML mapping or is broken before that point (the full parse says why)."""
+    import yaml
+
+    out: dict[str, str] = {}
+    key: str | None = None
+    try:
+        for count, event in enumerate(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))):
+            if count == 0 or isinstance(event, yaml.DocumentStartEvent):
+                continue
+            if count == 2 and not isinstance(event, yaml.MappingStartEvent):
+                return {}
+            if count == 2:
+                continue
+            if not isinstance(event, yaml.ScalarEvent) or count > PEEK_EVENTS:
+                return out  # the first nested value (or the end): the header is over
+            if key is None:
+                key = event.value
+            else:
+                out.setdefault(key, event.value)
+                key = None
+    except yaml.YAMLError:
+        return out
+    return out
+
+
 def _top_level(text: str, key: str) -> str | dict[str, str] | None:
     import yaml
 

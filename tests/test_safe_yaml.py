@@ -91,6 +91,17 @@ def test_top_level_mapping_peeks_at_an_answers_files_header(text, expected):
     assert safe_yaml.top_level_scalar(text, "questionnaire") is None or expected is None
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("format: 2\nmodel: rated\nid: x\nsections: [a]\nversion: 9\n", {"format": "2", "model": "rated", "id": "x"}),
+    ("# a comment\n---\nid: x\nversion: '1.0'\n", {"id": "x", "version": "1.0"}),
+    ("- format: 2\n", {}),  # not a mapping
+    ("", {}),
+    ("id: x\nformat: [unclosed\n", {"id": "x"}),  # the header ends where the trouble starts
+])
+def test_leading_scalars_are_the_header_before_the_first_nested_value(text, expected):
+    assert safe_yaml.leading_scalars(text) == expected
+
+
 def test_top_level_scalar_gives_up_on_a_huge_file_instead_of_walking_it():
     text = "values: [" + ", ".join("1" for _ in range(safe_yaml.PEEK_EVENTS + 10)) + "]\nformat: 2\n"
     with pytest.raises(safe_yaml.Undecided):

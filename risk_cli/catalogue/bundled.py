@@ -40,10 +40,25 @@ def load_bundled(path: Path) -> Questionnaire:
 
 
 @functools.lru_cache(maxsize=64)
+def _header(path: Path) -> dict[str, str]:
+    """A bundled file's leading plain keys (format, model, id, version, title), read once per
+    process: the files are the package's own, and every input asks which versions there are and
+    which are format 2. Empty when the file cannot be read."""
+    from risk_cli import safe_yaml
+
+    try:
+        return safe_yaml.leading_scalars(safe_yaml.read_text(str(path)))
+    except RiskCliError:
+        return {}
+
+
 def _format_2(path: Path) -> bool:
-    """Whether a bundled file is format 2, from its header; once per process, as the files are
-    the package's own (catalogue() and format_2_refs() both ask, for every input)."""
-    from risk_cli.catalogue import header
+    head = _header(path)
+    if head.get("format") == "1":
+        return False
+    if head.get("format") == "2" and head.get("model"):
+        return True
+    from risk_cli.catalogue import header  # a header that does not say plainly: the full check
 
     return header.file_is_format_2(str(path))
 
@@ -57,14 +72,9 @@ def catalogue() -> list[Entry]:
 
 
 def _entry(path: Path) -> Entry:
-    from risk_cli import safe_yaml
-
-    try:
-        head = [safe_yaml.top_level_scalar(safe_yaml.read_text(str(path)), key) for key in ("id", "version", "title")]
-    except (safe_yaml.Undecided, RiskCliError):
-        head = []
-    if len(head) == 3 and all(head):
-        return Entry(str(head[0]), str(head[1]), str(head[2]), path)
+    head = _header(path)
+    if head.get("id") and head.get("version") and head.get("title"):
+        return Entry(head["id"], head["version"], head["title"], path)
     qn = load_bundled(path)  # a header that is not plain values: the loader reads it, or says what is wrong
     return Entry(qn.id, qn.version, qn.title, path)
 
@@ -104,20 +114,12 @@ def format_2_refs() -> dict[tuple[str, str], Path]:
     return _format_2_refs(bundled_dir())
 
 
-@functools.lru_cache(maxsize=4)
 def _format_2_refs(folder: Path) -> dict[tuple[str, str], Path]:
-    from risk_cli import safe_yaml
-
     refs: dict[tuple[str, str], Path] = {}
     for path in sorted(folder.glob("*.yaml")):
-        if _format_2(path):
-            text = safe_yaml.read_text(str(path))
-            try:
-                qid, version = safe_yaml.top_level_scalar(text, "id"), safe_yaml.top_level_scalar(text, "version")
-            except safe_yaml.Undecided:
-                continue  # a bundled file is small; one this big is not ours
-            if qid and version:
-                refs[(qid, version)] = path
+        head = _header(path)
+        if _format_2(path) and head.get("id") and head.get("version"):
+            refs[(head["id"], head["version"])] = path
     return refs
 
 

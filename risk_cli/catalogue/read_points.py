@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from risk_cli import safe_yaml
-from risk_cli.catalogue.header import FORMAT_2, file_is_format_2, is_format_2  # noqa: F401 - read_points.is_format_2 stays
+from risk_cli.catalogue.header import FORMAT_2 as FORMAT
 from risk_cli.catalogue.fields import VERSION, Fields, Path_
 from risk_cli.errors import InputProblems, Problem
 from risk_cli.model import conditions
@@ -24,7 +24,6 @@ from risk_cli.model.points import (
     Adjustment, Level, PointsChoice, PointsQuestion, PointsQuestionnaire, PointsSection, Text, Total,
 )
 
-FORMAT = FORMAT_2
 TOP_KEYS = ("format", "model", "id", "version", "title", "totals", "score", "levels", "sections")
 OPTIONAL_TOP_KEYS = ("description", "adjustments", "languages")
 MODELS = ("points", "rated")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from risk_cli import safe_yaml
-from risk_cli.catalogue import read_points
+from risk_cli.catalogue import header, read_points
 from risk_cli.catalogue.fields import VERSION, Fields, Path_
 from risk_cli.errors import Problem
 from risk_cli.model.points import PointsQuestion, PointsQuestionnaire
@@ -24,7 +24,7 @@ OPTIONAL_TOP_KEYS = ("description", "languages")
 
 
 def is_rated(data: Any) -> bool:
-    return read_points.is_format_2(data) and data.get("model") == "rated"
+    return header.is_format_2(data) and data.get("model") == "rated"
 
 
 def load(path: Path | str) -> RatedQuestionnaire:
