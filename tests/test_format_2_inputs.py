@@ -60,7 +60,13 @@ def test_a_format_2_version_that_is_not_bundled_is_one_line(tmp_path):
     answers.write_text(RATED_ANSWERS.read_text().replace("version: 1.0.0", "version: 0.9.0"))
     result = CliRunner().invoke(cli, ["assess", "--answers", str(answers), "--no-input"])
     assert result.exit_code == 2
-    assert result.output.strip().splitlines()[-1] == (
+    assert result.output.strip().splitlines()[-1] == (  # the file and the place that name it, as for format 1
+        f"error: {answers}: questionnaire: questionnaire ai-data-protection-rated version 0.9.0 is not bundled with "
+        "this tool (versions: 1.0.0)")
+    typed = CliRunner().invoke(cli, ["assess", "-q", "ai-data-protection-rated@0.9.0", "--answers", str(answers),
+                                     "--no-input"])  # typed with -q: the versions there are, not a mismatch
+    assert typed.exit_code == 2
+    assert typed.output.strip().splitlines()[-1] == (
         "error: questionnaire ai-data-protection-rated version 0.9.0 is not bundled with this tool (versions: 1.0.0)")
     checked = inputs.read_checked(answers, Versions())
     assert [p.where for p in checked.errors] == ["questionnaire"]

@@ -21,12 +21,16 @@ if TYPE_CHECKING:  # the models are imported when a format-2 questionnaire is as
 
 def is_points(questionnaire: Optional[str], answers: Optional[str] = None) -> bool:
     """Whether -q names a format-2 questionnaire (points or rated model), or, without -q, the
-    answers file given names a bundled one."""
+    answers file given names a bundled one. A bundled format-2 id with a version not bundled
+    counts too, so that `run` says which versions there are."""
     from risk_cli.catalogue import bundled, header
 
     if not questionnaire:
         return named_by_answers(answers) is not None
-    return header.file_is_format_2(str(questionnaire)) or bundled.format_2_path(questionnaire) is not None
+    if header.file_is_format_2(str(questionnaire)) or bundled.format_2_path(questionnaire) is not None:
+        return True
+    qid, at, _ = str(questionnaire).partition("@")
+    return bool(at) and not Path(str(questionnaire)).exists() and any(i == qid for i, _ in bundled.format_2_refs())
 
 
 def named_by_answers(path: Optional[str]) -> Optional[str]:
@@ -101,7 +105,9 @@ def run(options: "Options", console: "Console") -> Result:
     from risk_cli.readers import points_answers
 
     o = options
+    named_in = ""  # the answers file that names the questionnaire, when -q does not
     if not o.questionnaire:  # the answers file names a bundled format-2 questionnaire (is_points)
+        named_in = f"{o.answers_path or o.resume_path}: questionnaire: "
         o = replace(o, questionnaire=named_by_answers(o.answers_path or o.resume_path))
     found = bundled.format_2_path(o.questionnaire)  # -q ID of a bundled format-2 questionnaire
     if found is not None:
@@ -110,7 +116,7 @@ def run(options: "Options", console: "Console") -> Result:
         qid, _, version = str(o.questionnaire).partition("@")
         have = sorted(v for (i, v) in bundled.format_2_refs() if i == qid)
         if have:
-            raise RiskCliError(f"questionnaire {qid} version {version} is not bundled with this tool "
+            raise RiskCliError(f"{named_in}questionnaire {qid} version {version} is not bundled with this tool "
                                f"(versions: {', '.join(have)})")
     qn = read_rated.load_format_2(str(o.questionnaire))
     is_rated = isinstance(qn, rated.RatedQuestionnaire)
